@@ -1,0 +1,98 @@
+"""What every console page needs: templates, CSRF, the form body, the key holder's identity."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from schemas.models import LABELS
+from services.api.console import forms
+from services.api.console.csrf import FIELD, Csrf, CsrfError
+from services.api.console.ratelimit import RateLimit
+from services.api.deps import ADMIN, ApiDeps
+from services.api.keys import ApiKeyStore
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+KEY_COOKIE = "fw_key"
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S UTC") if value else "—"
+
+
+def _num(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "unavailable"
+    return f"{value:,.{digits}f}"
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
+
+
+@dataclass
+class Console:
+    deps: ApiDeps
+    keys: ApiKeyStore
+    subscribe_limit: RateLimit = field(default_factory=lambda: RateLimit(5, 600))
+    address_limit: RateLimit = field(default_factory=lambda: RateLimit(3, 3600))
+    env: Environment = field(init=False)
+    csrf: Csrf = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
+                               trim_blocks=True, lstrip_blocks=True)
+        self.env.filters.update(when=_when, num=_num, seconds=_seconds)
+        self.env.globals.update(labels=LABELS, label_help=forms.LABEL_HELP,
+                                digest_choices=forms.DIGEST_CHOICES)
+        self.csrf = Csrf(self.deps.settings.signing_key, self.deps.settings.public_url)
+
+    @property
+    def public_url(self) -> str:
+        return self.deps.settings.public_url
+
+    def render(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        nonce, fresh = self.csrf.nonce(request)
+        html = self.env.get_template(template).render(
+            request=request, csrf_field=FIELD, csrf=self.csrf.field(nonce),
+            holder=self.holder(request), path=request.url.path, **context)
+        response = HTMLResponse(html, status_code=status)
+        response.headers["Cache-Control"] = "no-store"
+        if fresh:
+            self.csrf.set_cookie(response, nonce)
+        return response
+
+    def error(self, request: Request, title: str, message: str, status: int) -> HTMLResponse:
+        return self.render(request, "error.html", status, title=title, message=message)
+
+    async def form(self, request: Request) -> dict[str, list[str]]:
+        """The POSTed form after the CSRF check (raises CsrfError)."""
+        data = forms.parse(await request.body())
+        self.csrf.check(request, forms.first(data, FIELD))
+        return data
+
+    def forbidden(self, request: Request, exc: CsrfError) -> HTMLResponse:
+        return self.error(request, "This form cannot be accepted",
+                          f"Nothing was changed: {exc}. Reload the page and send the form again "
+                          "from this site.", 403)
+
+    def owner_of_key(self, key: str) -> str | None:
+        expected = self.deps.settings.api_key
+        secret = expected.get_secret_value() if expected else ""
+        if secret and hmac.compare_digest(key.encode(), secret.encode()):
+            return ADMIN
+        return self.keys.owner_of(key)
+
+    def holder(self, request: Request) -> str | None:
+        """The key holder signed in on this browser (the key is re-checked on every request)."""
+        key = request.cookies.get(KEY_COOKIE)
+        return self.owner_of_key(key) if key else None

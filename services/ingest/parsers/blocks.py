@@ -1,0 +1,118 @@
+"""Cutting a run of lines into entries: the block heuristics shared by plain text and HTML.
+
+A page is either *marker-led* ("UPDATE 1519 GMT:" opens each entry, so everything up
+to the next marker belongs to it, sub-headings included) or *heading-led* (a short,
+title-shaped line opens an entry; a digest heading such as "What you need to know"
+opens the page's own summary; a very short section heading opens a list whose
+items are entries of their own). Headings are found by the shape of the line, not by
+its words, so the rules carry over to outlets we have not seen.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from services.ingest.parsers.dates import Marker, parse_instant, parse_marker, resolve
+from services.ingest.parsers.model import Entry
+
+_PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "these", "those", "his",
+             "her", "its", "their", "our", "there", "but", "and", "so"}
+# The page's own digest, as opposed to a list of developments that are each news.
+DIGEST = re.compile(r"^(here'?s )?(what (you need|we) (to )?know|what we know( so far)?|summary"
+                     r"|key (points|takeaways)|at a glance|in brief|in short|the latest|catch up"
+                     r"|recap|tl;? ?dr|the story so far)\b", re.I)
+_OPEN_QUOTES = "'\"‘“«("
+_CLOSE = "'\"’”)»* "
+
+
+@dataclass(frozen=True)
+class Line:
+    """One paragraph-sized piece of a page. ``tag``: "h" heading, "li" bullet, "time" stamp."""
+
+    text: str
+    tag: str | None = None
+    ref: str | None = None  # the page's own id for the entry this line opens (html id)
+
+
+def heading_shaped(text: str) -> bool:
+    """Short, capitalised, and not ending like a sentence: how headlines look everywhere."""
+    words = text.split()
+    if not 1 <= len(words) <= 20 or len(text) > 160:
+        return False
+    core = text.rstrip(_CLOSE)
+    if not core or core[-1] in ".,;:…!-–—":
+        return False
+    first = text.lstrip(_OPEN_QUOTES)[:1]
+    if not (first.isupper() or first.isdigit()):
+        return False
+    if words[0].lower().strip(_OPEN_QUOTES) in _PRONOUNS:
+        return False
+    # A line wholly inside quotation marks is reported speech, not a headline.
+    return not (text[0] in _OPEN_QUOTES and text[-1] in _CLOSE.strip())
+
+
+def segment(lines: list[Line], page_date: date | None, warnings: list[str], *,
+            marked_headings: bool = False) -> list[Entry]:
+    """Entries of a page given as lines (furniture already removed).
+
+    ``marked_headings``: the page marks its headings up (HTML h2-h6), so line shape is
+    not consulted — a bold sentence is not taken for a headline.
+    """
+    from services.ingest.parsers.headings import by_headings
+
+    markers = [(i, m) for i, line in enumerate(lines)
+               if line.tag != "time" and (m := parse_marker(line.text)) is not None]
+    headings = sum(1 for line in lines if line.tag == "h")
+    # Marked-up headings outnumbering the stamps mean a stamp sits inside each headed
+    # entry (above or below its heading): headings cut, stamps only date.
+    if len(markers) >= 2 and not (marked_headings and headings >= len(markers)):
+        return _by_markers(lines, markers, page_date, warnings, marked_headings)
+    marker_at = dict(markers)
+    stamped = []
+    for i, line in enumerate(lines):
+        marker = marker_at.get(i)
+        if marker is None or marker.rest:
+            stamped.append(line)
+        elif (instant := resolve(marker, page_date)) is not None:
+            stamped.append(Line(instant.isoformat(), "time"))
+    return by_headings(stamped, marked_headings)
+
+
+def is_heading(line: Line, marked: bool) -> bool:
+    """A line that opens an entry or a section: marked up as one, or shaped like one."""
+    if line.tag == "h":
+        return True
+    return line.tag is None and not marked and heading_shaped(line.text)
+
+
+def _by_markers(lines: list[Line], markers: list[tuple[int, Marker]], page_date: date | None,
+                warnings: list[str], marked: bool) -> list[Entry]:
+    entries: list[Entry] = []
+    # Before the first marker sit the title, captions, links and perhaps the page's own
+    # digest or introduction: whatever survives the heading rules there is a summary.
+    from services.ingest.parsers.headings import by_headings
+
+    for entry in by_headings(lines[: markers[0][0]], marked):
+        entries.append(replace(entry, kind="summary"))
+    unresolved = False
+    for k, (start, marker) in enumerate(markers):
+        end = markers[k + 1][0] if k + 1 < len(markers) else len(lines)
+        stamps = [s for ln in lines[start + 1: end] if ln.tag == "time" and (s := parse_instant(ln.text))]
+        chunk = [ln for ln in lines[start + 1: end] if ln.tag != "time"]
+        headline = None
+        paras = [marker.rest] if marker.rest else []
+        if not paras and len(chunk) >= 2 and is_heading(chunk[0], marked):
+            headline, chunk = chunk[0].text, chunk[1:]
+        paras += [ln.text for ln in chunk]
+        if not paras:
+            warnings.append(f"timestamp marker with no text skipped: {lines[start].text[:60]!r}")
+            continue
+        # A machine-readable stamp in the entry beats a clock time read against the page date.
+        published = stamps[0] if stamps else resolve(marker, page_date)
+        entries.append(Entry(headline, "\n".join(paras), published_at=published))
+        unresolved = unresolved or (published is None and marker.clock is not None)
+    if unresolved:
+        warnings.append("no page date found: times of timestamped entries left unset")
+    return entries

@@ -1,0 +1,126 @@
+"""Heading-led pages: a headline opens an entry, a digest heading the page's summary.
+
+Three kinds of heading are told apart by shape: a headline (opens one entry that
+runs to the next heading), a very short section heading or a list intro ending in
+":" (each paragraph or bullet under it is an entry of its own, tagged with the
+section), and a digest heading ("What you need to know": one summary entry).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from services.ingest.parsers.blocks import DIGEST, Line, is_heading
+from services.ingest.parsers.dates import parse_instant
+from services.ingest.parsers.model import Entry
+
+
+@dataclass
+class _Open:
+    headline: str | None
+    kind: Literal["update", "summary"] = "update"
+    section: str | None = None
+    published: datetime | None = None
+    paras: list[str] = field(default_factory=list)
+    bullets: bool = False
+    entry_id: str | None = None
+
+    def close(self, min_words: int = 12) -> Entry | None:
+        if not self.paras:
+            return None
+        body = "\n".join(self.paras)
+        # Headless scraps (a leftover label, a one-line standfirst) are no entries.
+        if self.headline is None and self.kind == "update" and len(body.split()) < min_words:
+            return None
+        return Entry(self.headline, body, kind=self.kind, section=self.section,
+                     entry_id=self.entry_id, published_at=self.published)
+
+
+@dataclass
+class _Walk:
+    lines: list[Line]
+    marked: bool
+    entries: list[Entry] = field(default_factory=list)
+    section: str | None = None
+    cur: _Open | None = None
+    listing: Literal["", "all", "bullets"] = ""  # under a section: each item is an entry
+    pending: datetime | None = None  # a time stamp waiting for the entry it belongs to
+
+    def close(self) -> None:
+        if self.cur is not None and (entry := self.cur.close()) is not None:
+            self.entries.append(entry)
+        self.cur = None
+
+    def heading(self, line: Line, nxt: Line | None, first: bool) -> None:
+        self.close()
+        if self.listing:  # a list's section ends with the list
+            self.section, self.listing = None, ""
+        words = len(line.text.split())
+        if DIGEST.match(line.text):
+            self.cur = _Open(None, kind="summary", section=line.text)
+        elif first and line.tag is None:
+            pass  # the first line of an unmarked page is its title
+        elif nxt is None or is_heading(nxt, self.marked):
+            if words <= 4:  # a short heading over other headings frames what follows
+                self.section = line.text
+        elif words <= 3:
+            self.section, self.listing = line.text, "all"
+        elif nxt.tag == "li" and words <= 6:
+            self.section, self.listing = line.text, "bullets"
+        else:
+            self.cur = _Open(line.text, section=self.section, published=self.pending,
+                             entry_id=line.ref)
+            self.pending = None
+
+    def paragraph(self, line: Line, nxt: Line | None) -> None:
+        if self.listing == "bullets" and line.tag != "li":
+            self.section, self.listing = None, ""
+        if self.cur is not None and self.cur.kind == "summary" and self.cur.bullets \
+                and line.tag != "li":
+            self.close()  # a bulleted digest ends where its bullets end
+        if _list_intro(line, nxt) and (self.cur is None or self.cur.headline is None):
+            # "Key developments on Tuesday:" over bullets: each bullet is an entry.
+            self.close()
+            self.section, self.listing = line.text.rstrip(": "), "bullets"
+            return
+        if self.listing or (self.cur is None and line.tag == "li"):
+            single = _Open(None, section=self.section, published=self.pending, paras=[line.text])
+            if (entry := single.close(min_words=4)) is not None:
+                self.entries.append(entry)
+            self.pending = None
+            return
+        if self.cur is None:
+            self.cur, self.pending = _Open(None, section=self.section, published=self.pending), None
+        self.cur.paras.append(line.text)
+        self.cur.bullets = self.cur.bullets or line.tag == "li"
+
+    def stamp(self, line: Line) -> None:
+        stamp = parse_instant(line.text)
+        if self.cur is not None and not self.cur.paras and self.cur.published is None:
+            self.cur.published = stamp
+        else:
+            self.pending = stamp
+
+
+def _list_intro(line: Line, nxt: Line | None) -> bool:
+    return (line.tag is None and nxt is not None and nxt.tag == "li"
+            and line.text.endswith(":") and len(line.text.split()) <= 12)
+
+
+def by_headings(lines: list[Line], marked: bool) -> list[Entry]:
+    """Entries of a page whose entries open with headings (or have none at all)."""
+    walk = _Walk(lines, marked)
+    content = [i for i, ln in enumerate(lines) if ln.tag != "time"]
+    following = dict(zip(content, content[1:], strict=False))
+    for idx, line in enumerate(lines):
+        nxt = lines[following[idx]] if idx in following else None
+        if line.tag == "time":
+            walk.stamp(line)
+        elif is_heading(line, marked):
+            walk.heading(line, nxt, first=idx == content[0])
+        else:
+            walk.paragraph(line, nxt)
+    walk.close()
+    return walk.entries

@@ -1,0 +1,59 @@
+"""Migrations apply once, in order, even when several processes start together."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import inspect
+
+from frontwire.migrations import MIGRATIONS, current_version, migrate
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_migrated_database_has_every_table_and_the_latest_version(engine):
+    names = set(inspect(engine).get_table_names())
+    assert {"subscriptions", "deliveries", "api_keys", "feed", "sources", "schema_migrations"} <= names
+    assert current_version(engine) == MIGRATIONS[-1][0]
+    assert migrate(engine) == []  # nothing left to do
+
+
+def test_four_processes_migrating_one_new_sqlite_file_at_once_all_succeed(tmp_path):
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    code = f"from frontwire.db import connect; connect({url!r})"
+    procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE) for _ in range(4)]
+    errors = [p.communicate(timeout=60)[1].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
+
+
+def test_a_version_1_database_is_brought_to_version_2(tmp_path):
+    """A database made by frontwire 0.1 (stories as per-band rows, no change counter)."""
+    from sqlalchemy import create_engine, text
+
+    from frontwire.db import connect
+    from services.notify.store import SubscriptionStore
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = create_engine(url)
+    with old.begin() as conn:
+        conn.execute(text("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                          "description VARCHAR(200) NOT NULL, applied_at DATETIME NOT NULL)"))
+        conn.execute(text("INSERT INTO schema_migrations VALUES (1, 'baseline', '2026-01-01')"))
+        conn.execute(text("CREATE TABLE story_members (update_id VARCHAR(200) PRIMARY KEY, "
+                          "story_id VARCHAR(200) NOT NULL, source VARCHAR(200) NOT NULL, headline TEXT, "
+                          "url TEXT, facts JSON, revision INTEGER NOT NULL, seen_at DATETIME NOT NULL)"))
+        conn.execute(text("INSERT INTO story_members VALUES ('u1', 'u1', 's', NULL, NULL, '{}', 1, "
+                          "'2026-01-01')"))
+        conn.execute(text("CREATE TABLE story_bands (band VARCHAR(40), story_id VARCHAR(200), "
+                          "signature TEXT NOT NULL, seen_at DATETIME NOT NULL, PRIMARY KEY (band, story_id))"))
+    old.dispose()
+    engine = connect(url)
+    names = set(inspect(engine).get_table_names())
+    assert {"stories", "counters"} <= names and "story_bands" not in names
+    assert "previous_facts" in {c["name"] for c in inspect(engine).get_columns("story_members")}
+    assert current_version(engine) == 2
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM story_members")).scalar() == 1  # kept
+    assert SubscriptionStore(engine).version() == 0
