@@ -28,6 +28,14 @@ def _pg_available() -> str | None:
         return f"PostgreSQL not reachable at {PG_ADMIN_URL} ({type(exc).__name__}); set FRONTWIRE_TEST_PG_URL"
 
 
+def drop_database(admin: Engine, name: str) -> None:
+    """Drop a test database even while a service still (re)connects to it: FORCE ends its
+    sessions and drops it in one step, so no new session can slip in between."""
+    with admin.connect() as conn:
+        conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped at the end."""
@@ -42,9 +50,7 @@ def pg_database() -> Iterator[str]:
     try:
         yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        drop_database(admin, name)
         admin.dispose()
 
 

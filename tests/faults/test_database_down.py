@@ -18,7 +18,7 @@ from frontwire.timeutil import utcnow
 from services.ingest.app import UpdatePublisher
 from services.ingest.identity import diff
 from services.ingest.parsers import Entry
-from tests.conftest import PG_ADMIN_URL, _pg_available
+from tests.conftest import PG_ADMIN_URL, _pg_available, drop_database
 from tests.faults.conftest import FaultReceiver, Pipeline, assert_each_once, swap_text
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
@@ -38,10 +38,7 @@ def throwaway_db() -> Iterator[tuple[str, Engine, str]]:
     try:
         yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", admin, name
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
-            conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        drop_database(admin, name)
         admin.dispose()
 
 
@@ -54,8 +51,9 @@ def _close(admin: Engine, name: str, allow: bool) -> None:
 
 
 def test_database_outage_gives_503s_and_the_workers_resume_without_loss(
-        make_pipeline: Callable[..., Pipeline], receiver: FaultReceiver,
-        throwaway_db: tuple[str, Engine, str]) -> None:
+        throwaway_db: tuple[str, Engine, str], make_pipeline: Callable[..., Pipeline],
+        receiver: FaultReceiver) -> None:
+    # throwaway_db comes first so that it is torn down last, after the services stopped
     url, admin, name = throwaway_db
     pipe = make_pipeline("api", "classify", "notify", env={"FRONTWIRE_DATABASE_URL": url})
     sub = pipe.subscribe(receiver, "/hooks/db")
