@@ -68,7 +68,7 @@ def setup(tmp_path, results, policy=None):
     return dispatcher, deliveries, subs, clock, notifier, registry
 
 
-async def run_until(dispatcher, check, timeout=5.0):
+async def run_until(dispatcher, check, timeout=30.0):
     task = asyncio.create_task(dispatcher.run())
     try:
         deadline = asyncio.get_running_loop().time() + timeout
@@ -110,7 +110,7 @@ async def test_drain_waits_for_an_outcome_write_already_under_way(tmp_path):
     deliveries.record_many = slow_record  # type: ignore[method-assign]
     task = asyncio.create_task(d.run())
     try:
-        deadline = asyncio.get_running_loop().time() + 5
+        deadline = asyncio.get_running_loop().time() + 30
         while not started.is_set():
             assert asyncio.get_running_loop().time() < deadline, "no outcome was written"
             await asyncio.sleep(0.005)
