@@ -59,7 +59,7 @@ def test_down_then_slow_then_failing_receiver_gets_everything_and_never_delays_a
     pipe.wait("the healthy receiver's first alerts", healthy_has(4), 30)
     pipe.wait("refused connections on record", lambda: all(
         d["attempts"] >= 1 and d["last_status_code"] is None and d["last_error"]
-        for d in pipe.deliveries(sick)) and len(pipe.deliveries(sick)) == 4, 20)
+        for d in pipe.deliveries(sick)) and len(pipe.deliveries(sick)) == 4, 30)
 
     # 2. Back, but taking 5 s over every request: the healthy one must not wait for it.
     receiver.delay = 5.0

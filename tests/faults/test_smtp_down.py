@@ -32,7 +32,7 @@ def test_mail_queued_while_smtp_is_down_is_delivered_once_when_it_is_back(
     with mailbox:
         pipe.wait("the mails once the server is back", lambda: len(mailbox.messages) >= 5, 30)
         pipe.wait("the deliveries recorded", lambda: all(
-            r["status"] == "delivered" for r in pipe.deliveries(sub)), 10)
+            r["status"] == "delivered" for r in pipe.deliveries(sub)), 30)
         messages = list(mailbox.messages)
 
     ids = Counter(m["Message-ID"] for m in messages)

@@ -77,7 +77,7 @@ def test_api_stops_cleanly_and_stops_the_broker_it_started(
     assert "api stopped" in text and "embedded broker stopped" in text, text
     assert "Traceback" not in text
     assert not (tmp_path / "data" / "broker.json").exists()
-    wait_for("the broker to exit", lambda: not pid_alive(record["broker_pid"]), 10)
+    wait_for("the broker to exit", lambda: not pid_alive(record["broker_pid"]), 30)
 
 
 def test_a_record_of_a_dead_broker_is_not_trusted(
@@ -128,7 +128,7 @@ def test_a_broker_left_behind_by_a_killed_owner_is_stopped_not_reused(
     text = ingest_log.read_text()
     assert f"stopping the embedded broker (pid {record['broker_pid']})" in text, text
     assert "started by another frontwire process" not in text
-    wait_for("the orphan broker to exit", lambda: not pid_alive(record["broker_pid"]), 10)
+    wait_for("the orphan broker to exit", lambda: not pid_alive(record["broker_pid"]), 30)
     assert json.loads((tmp_path / "data" / "broker.json").read_text())["pid"] == ingest.pid
     ingest.send_signal(signal.SIGTERM)
     assert ingest.wait(30) == 0, ingest_log.read_text()
