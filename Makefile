@@ -37,7 +37,7 @@ bench: install
 	$(BIN)/python -m bench
 
 eval: install
-	$(BIN)/python -m services.classify.evaluate $(GOLD)
+	$(BIN)/python -m services.classify.evaluation.run $(GOLD)
 
 eval-segmentation: install
 	$(BIN)/python -m services.ingest.evaluate $(SEEDS)

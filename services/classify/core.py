@@ -21,22 +21,22 @@ from datetime import datetime
 from types import MappingProxyType
 
 from schemas.models import ClassifiedUpdate, Label, Span, Update
-from services.classify.anchors import indices
-from services.classify.facts import extract_facts
-from services.classify.judge import Judge
-from services.classify.rules import Trigger
-from services.classify.rules_aid import AID_RULES
-from services.classify.rules_arms import ARMS_RULES
-from services.classify.rules_displacement import DISPLACEMENT_RULES
-from services.classify.rules_escalation import ESCALATION_RULES
-from services.classify.rules_exchange import EXCHANGE_RULES
-from services.classify.rules_fronts import FRONT_RULES
-from services.classify.rules_harm import HARM_RULES
-from services.classify.rules_pacts import PACT_RULES
-from services.classify.rules_relief import RELIEF_RULES
-from services.classify.rules_weapons import WEAPON_RULES
-from services.classify.segment import Segments
-from services.classify.severity import severity
+from services.classify.facts.extract import extract_facts
+from services.classify.facts.severity import severity
+from services.classify.rules.aid import AID_RULES
+from services.classify.rules.arms import ARMS_RULES
+from services.classify.rules.base import Trigger
+from services.classify.rules.displacement import DISPLACEMENT_RULES
+from services.classify.rules.escalation import ESCALATION_RULES
+from services.classify.rules.exchange import EXCHANGE_RULES
+from services.classify.rules.fronts import FRONT_RULES
+from services.classify.rules.harm import HARM_RULES
+from services.classify.rules.judge import Judge
+from services.classify.rules.pacts import PACT_RULES
+from services.classify.rules.relief import RELIEF_RULES
+from services.classify.rules.weapons import WEAPON_RULES
+from services.classify.text.anchors import indices
+from services.classify.text.segment import Segments
 
 _LABELS = tuple(Label)
 DEFAULT_THRESHOLDS: Mapping[Label, float] = MappingProxyType({label: 0.5 for label in _LABELS})

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from schemas.models import Label
-from services.classify import evaluate
-from services.classify.scoring import row_id, score
+from services.classify.evaluation import run as evaluate
+from services.classify.evaluation.scoring import row_id, score
 
 OWN_SET = Path(__file__).resolve().parents[1] / "data" / "classify" / "own-set.jsonl"
 GOLD_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "eval"

@@ -12,11 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.classify import lexicon, rules_aid
-from services.classify.anchors import needed_heads
-from services.classify.leads import first_guard, word_gate, word_starts
-from services.classify.numbers import MONEY
-from services.classify.regex import factor, literal_first
+from services.classify.facts.numbers import MONEY
+from services.classify.rules import aid as rules_aid
+from services.classify.text import lexicon
+from services.classify.text.anchors import needed_heads
+from services.classify.text.leads import first_guard, word_gate, word_starts
+from services.classify.text.regex import factor, literal_first
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "classify"
 TEXTS = [json.loads(line)["text"].lower() for name in ("own-set.jsonl", "decoys.jsonl")

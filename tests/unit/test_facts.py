@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from schemas.models import Facts
-from services.classify.facts import extract_facts
-from services.classify.numbers import to_int
-from services.classify.places import find_places
-from services.classify.segment import Segments
+from services.classify.facts.extract import extract_facts
+from services.classify.facts.numbers import to_int
+from services.classify.facts.places import find_places
+from services.classify.text.segment import Segments
 
 
 def facts(text: str) -> Facts:

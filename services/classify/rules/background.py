@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from schemas.models import Label
-from services.classify.anchors import anchor_keys
-from services.classify.rules import compile_rule
+from services.classify.rules.base import compile_rule
+from services.classify.text.anchors import anchor_keys
 
 _QUAL = r"(?:more\s+than|over|at\s+least|nearly|almost|about|some|around)"
 _BIG = r"(?:\d{1,3}(?:,\d{3})+|\d{4,}|\d+(?:\.\d+)?\s+million|tens\s+of\s+thousands|hundreds\s+of\s+thousands|thousands|millions)"

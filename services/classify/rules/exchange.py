@@ -9,7 +9,7 @@ jailed or abducted, freed by those who held them (a rescue is not, see ``cues``)
 from __future__ import annotations
 
 from schemas.models import Label
-from services.classify.rules import Trigger, compile_rule
+from services.classify.rules.base import Trigger, compile_rule
 
 P = Label.PRISONER_EXCHANGE
 _RELEASE_ANCHORS = ("exchang", "swap", "free", "releas", "return", "repatriat", "brought home", "bring home",

@@ -15,11 +15,11 @@ import re
 from typing import NamedTuple
 
 from schemas.models import Label
-from services.classify.anchors import AnchorKeys, anchor_keys
-from services.classify.leads import word_gate
-from services.classify.lexicon import RECIPIENT, WEAPONS
-from services.classify.rules import GAP, compile_rule
-from services.classify.segment import Segments
+from services.classify.rules.base import GAP, compile_rule
+from services.classify.text.anchors import AnchorKeys, anchor_keys
+from services.classify.text.leads import word_gate
+from services.classify.text.lexicon import RECIPIENT, WEAPONS
+from services.classify.text.segment import Segments
 
 # Cues run on the lower-cased text like the rules (see rules.compile_rule);
 # "may" is checked on the original text, since "May" is mostly the month.

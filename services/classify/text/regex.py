@@ -14,7 +14,7 @@ they leave as written.
 
 from __future__ import annotations
 
-from services.classify.regex_parse import (
+from services.classify.text.regex_parse import (
     QUANTIFIERS,
     ZERO_WIDTH,
     captures,

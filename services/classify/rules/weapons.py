@@ -6,8 +6,8 @@ powers (see ``rules_escalation`` for forces, alliances and offensives).
 from __future__ import annotations
 
 from schemas.models import Label
-from services.classify.leads import first_guard
-from services.classify.rules import GAP, Trigger, compile_rule
+from services.classify.rules.base import GAP, Trigger, compile_rule
+from services.classify.text.leads import first_guard
 
 E = Label.ESCALATION
 _NEEDS_WEAPON = compile_rule(r"\b(?:missiles?|ATACMS|Storm\s+Shadows?|jets?|weapons?|bombs?|munitions|warheads?|"

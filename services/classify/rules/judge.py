@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 
 from schemas.models import Label
-from services.classify import background, cues, denial
-from services.classify.rules import (
+from services.classify.rules import background, cues, denial
+from services.classify.rules.base import (
     AFTER_REACH,
     BEFORE_REACH,
     NEAR_AFTER,
@@ -22,7 +22,7 @@ from services.classify.rules import (
     PHRASE_STOP,
     Trigger,
 )
-from services.classify.segment import Segments
+from services.classify.text.segment import Segments
 
 _CueFinder = Callable[[Label, str, int, int], list[tuple[int, int]]]
 # the gates of the cues a finder looks for (see ``cues.GATES``)

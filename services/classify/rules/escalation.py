@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable
 
 from schemas.models import Label
-from services.classify.lexicon import FOREIGN, TROOPS
-from services.classify.rules import GAP, Trigger, compile_rule
+from services.classify.rules.base import GAP, Trigger, compile_rule
+from services.classify.text.lexicon import FOREIGN, TROOPS
 
 E = Label.ESCALATION
 _OUTSIDERS = ("north korea", "dprk", "pyongyang", "korean people", "kpa", "iranian", "belarusian", "chinese", "cuban",

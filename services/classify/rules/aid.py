@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 
 from schemas.models import Label
-from services.classify.leads import first_guard
-from services.classify.lexicon import AID_KIND, RECIPIENT, WEAPONS
-from services.classify.rules import Trigger, compile_rule
+from services.classify.rules.base import Trigger, compile_rule
+from services.classify.text.leads import first_guard
+from services.classify.text.lexicon import AID_KIND, RECIPIENT, WEAPONS
 
 A = Label.AID
 _GAP = r"[^.;!?\n]"

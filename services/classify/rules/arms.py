@@ -9,9 +9,9 @@ in" a town. ``NOT_GIFT`` and ``_NOT_ARRIVAL`` keep those out; a recipient must b
 from __future__ import annotations
 
 from schemas.models import Label
-from services.classify.lexicon import AID_KIND, WEAPONS
-from services.classify.rules import GAP, Trigger, compile_rule
-from services.classify.rules_aid import NOT_GIFT, NOT_GIFT_WORDS, has_recipient
+from services.classify.rules.aid import NOT_GIFT, NOT_GIFT_WORDS, has_recipient
+from services.classify.rules.base import GAP, Trigger, compile_rule
+from services.classify.text.lexicon import AID_KIND, WEAPONS
 
 A = Label.AID
 _SUPPLY = r"(?<!-)(?:deliver\w*|suppl(?:y|ied|ies|ying)|provid\w*|pledg\w*|donat\w*|hand\w*\s+over|transferr?\w*|gift(?:s|ed|ing)?)"

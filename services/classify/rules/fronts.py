@@ -10,9 +10,9 @@ Ukraine or Israel on Gaza is the routine fighting the label leaves out.
 from __future__ import annotations
 
 from schemas.models import Label
-from services.classify.lexicon import TROOPS
-from services.classify.rules import GAP, Trigger, compile_rule
-from services.classify.rules_escalation import DRILLS, NOT_OFFENSIVE, lacks
+from services.classify.rules.base import GAP, Trigger, compile_rule
+from services.classify.rules.escalation import DRILLS, NOT_OFFENSIVE, lacks
+from services.classify.text.lexicon import TROOPS
 
 E = Label.ESCALATION
 _STATES = (r"(?:russia|ukraine|belarus|poland|lithuania|latvia|estonia|finland|romania|moldova|georgia|armenia|"

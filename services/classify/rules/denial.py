@@ -5,8 +5,8 @@ of who did it ("the RSF denied involvement") leaves what the sentence reported b
 
 from __future__ import annotations
 
-from services.classify.anchors import anchor_keys
-from services.classify.rules import compile_rule
+from services.classify.rules.base import compile_rule
+from services.classify.text.anchors import anchor_keys
 
 DENIAL = compile_rule(
     r"\b(?:denied|denies|deny|denying|dismissed\s+(?:the\s+)?(?:reports?|claims?|allegations?)|"

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from schemas.models import Label
-from services.classify.anchors import AnchorKeys, anchor_keys
-from services.classify.leads import word_starts
-from services.classify.regex import factor, literal_first
+from services.classify.text.anchors import AnchorKeys, anchor_keys
+from services.classify.text.leads import word_starts
+from services.classify.text.regex import factor, literal_first
 
 GAP = r"[^.;!?\n]"
 NEAR_BEFORE, NEAR_AFTER = 40, 60  # characters allowed between the parts of one phrase

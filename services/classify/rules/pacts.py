@@ -9,7 +9,7 @@ attacked"); ``cues.hypotheticals`` does not read that "if" as a doubt about the 
 from __future__ import annotations
 
 from schemas.models import Label
-from services.classify.rules import GAP, Trigger, compile_rule
+from services.classify.rules.base import GAP, Trigger, compile_rule
 
 E = Label.ESCALATION
 # What makes a pact one of mutual defence: each side bound to defend the other.

@@ -8,8 +8,8 @@ accident harms people too, but it is not news of the war.
 from __future__ import annotations
 
 from schemas.models import Label
-from services.classify.lexicon import ATTACK, HARMED, INFRA, MIL, NUM, QUAL, VICTIM
-from services.classify.rules import GAP, Trigger, compile_rule
+from services.classify.rules.base import GAP, Trigger, compile_rule
+from services.classify.text.lexicon import ATTACK, HARMED, INFRA, MIL, NUM, QUAL, VICTIM
 
 H = Label.CIVILIAN_HARM
 ATTACK_CONTEXT = compile_rule(rf"\b{ATTACK}\b")

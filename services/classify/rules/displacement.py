@@ -9,9 +9,9 @@ they leave behind ("leave their cars at home").
 from __future__ import annotations
 
 from schemas.models import Label
-from services.classify.lexicon import NUM, QUAL, VICTIM
-from services.classify.rules import GAP, Trigger, compile_rule
-from services.classify.rules_harm import ATTACK_CONTEXT, MILITARY
+from services.classify.rules.base import GAP, Trigger, compile_rule
+from services.classify.rules.harm import ATTACK_CONTEXT, MILITARY
+from services.classify.text.lexicon import NUM, QUAL, VICTIM
 
 H = Label.CIVILIAN_HARM
 # A crowd of unnamed people: "Thousands fled", "hundreds were ordered out" (soldiers are

@@ -13,13 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 from schemas.models import Count, Facts, Money
-from services.classify import background, cues, denial
-from services.classify.anchors import AnchorKeys, anchor_keys
-from services.classify.lexicon import MIL
-from services.classify.numbers import COUNT, MONEY, QUALIFIER, money, to_int
-from services.classify.places import find_places
-from services.classify.rules import compile_rule
-from services.classify.segment import Segments
+from services.classify.facts.numbers import COUNT, MONEY, QUALIFIER, money, to_int
+from services.classify.facts.places import find_places
+from services.classify.rules import background, cues, denial
+from services.classify.rules.base import compile_rule
+from services.classify.text.anchors import AnchorKeys, anchor_keys
+from services.classify.text.lexicon import MIL
+from services.classify.text.segment import Segments
 
 _AUX = r"(?:were\s+|was\s+|have\s+been\s+|has\s+been\s+|had\s+been\s+|are\s+|been\s+)?"
 _WORDS = rf"(?:(?!{MIL}\b)[\w'-]+\s+){{0,3}}?"

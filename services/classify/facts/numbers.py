@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from services.classify.leads import first_guard
+from services.classify.text.leads import first_guard
 
 _WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

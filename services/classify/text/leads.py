@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from services.classify.regex_parse import (
+from services.classify.text.regex_parse import (
     PLAIN,
     QUANTIFIERS,
     ZERO_WIDTH,

@@ -6,9 +6,9 @@ money and arms given to a party).
 from __future__ import annotations
 
 from schemas.models import Label
-from services.classify.lexicon import AGENCIES, NUM, QUAL
-from services.classify.rules import GAP, Trigger, compile_rule
-from services.classify.rules_aid import has_recipient
+from services.classify.rules.aid import has_recipient
+from services.classify.rules.base import GAP, Trigger, compile_rule
+from services.classify.text.lexicon import AGENCIES, NUM, QUAL
 
 A = Label.AID
 # Arriving, in the tenses of copy and of headlines ("reached", "docks", "crosses").

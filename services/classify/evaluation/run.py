@@ -1,6 +1,6 @@
 """``make eval``: run ``frontwire classify`` over gold sets and score it (see ``scoring``).
 
-    python -m services.classify.evaluate [GOLD_PATH ...]
+    python -m services.classify.evaluation.run [GOLD_PATH ...]
 
 Without paths it scores ``../shared/eval/gold-dev.jsonl`` next to the repository
 and says "skipped" (exit 0) when that file is absent. Exit 0 when every set meets
@@ -17,9 +17,9 @@ from typing import Any
 
 import orjson
 
-from services.classify.scoring import Report, render, row_id, score
+from services.classify.evaluation.scoring import Report, render, row_id, score
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 DEFAULT_GOLD = REPO.parent / "shared" / "eval" / "gold-dev.jsonl"
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from services.classify.anchors import AnchorKeys, fill, indices, set_count
+from services.classify.text.anchors import AnchorKeys, fill, indices, set_count
 
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a
 # capital, digit or opening quote — or at a line break. Abbreviations such as
