@@ -130,6 +130,12 @@ class ClassifiedUpdate(Message):
     severity: Severity = Severity.LOW
     classifier_version: str
     classified_at: datetime
+    language: str | None = Field(
+        default=None, description="ISO 639-1 code of the text's language as detected, 'und' when "
+        "it cannot be told (very short text); None from classifiers before language detection.")
+    language_supported: bool = Field(
+        default=True, description="False when the text is in a language the classifier does not "
+        "read: its labels are then empty because it was not classified, not because it is quiet.")
 
 
 class Corroboration(Message):

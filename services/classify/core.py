@@ -1,17 +1,21 @@
-"""The pure classifier core: Update -> ClassifiedUpdate, by transparent sentence rules.
+"""The pure classifier core: Update -> ClassifiedUpdate, rules and a learned model combined.
 
-How a label is decided: every trigger phrase of the label (``rules`` and the
-``rules_*`` modules) found in the text is checked in its clause and sentence for
-negation, denial, hypotheticals and background (``judge``, ``cues``). Each trigger that
-survives adds its weight; weights combine by noisy-OR into the label's score
-(1 - prod(1 - w)). A blocked trigger adds a fifth of its weight, so the score
-still says "the words are there" without reaching a threshold. A label is
-decided when its score reaches its threshold; its evidence is the sentences
-holding the surviving triggers, as offsets into ``update.text``.
+How a label is decided:
+1. the rule pass (``rules.engine``) finds trigger phrases and judges each in its sentence
+   (negation, denial, hypotheticals, background): a score of the triggers that survive
+   and a score of those it blocked;
+2. the learned model (``model.linear``), trained on real annotated reports, reads the
+   whole text and gives a logit per label;
+3. per label, a stacker fitted on held-in data combines the three into one calibrated
+   probability; the label is decided when it reaches the label's threshold.
 
-Severity: see ``severity``.
+Evidence is the sentences that drove the decision: those holding surviving triggers, and
+the sentences the model leans on most (its strongest sentence at least). Facts, places and
+severity come from ``facts``. The update's language is detected first; a text in a
+language the classifier does not read is marked so, never silently given "no label".
 
-No I/O, clock or environment: the caller passes ``classified_at``.
+No I/O, clock or environment: the caller passes ``classified_at``; the model artefact is
+read once when the first Classifier is built.
 """
 
 from __future__ import annotations
@@ -20,96 +24,97 @@ from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
 
-from schemas.models import ClassifiedUpdate, Label, Span, Update
+from schemas.models import LABELS, ClassifiedUpdate, Label, Span, Update
 from services.classify.facts.extract import extract_facts
 from services.classify.facts.severity import severity
-from services.classify.rules.aid import AID_RULES
-from services.classify.rules.arms import ARMS_RULES
-from services.classify.rules.base import Trigger
-from services.classify.rules.displacement import DISPLACEMENT_RULES
-from services.classify.rules.escalation import ESCALATION_RULES
-from services.classify.rules.exchange import EXCHANGE_RULES
-from services.classify.rules.fronts import FRONT_RULES
-from services.classify.rules.harm import HARM_RULES
-from services.classify.rules.judge import Judge
-from services.classify.rules.pacts import PACT_RULES
-from services.classify.rules.relief import RELIEF_RULES
-from services.classify.rules.weapons import WEAPON_RULES
-from services.classify.text.anchors import indices
+from services.classify.language import SUPPORTED, detect
+from services.classify.model.linear import LinearModel, Reading, load
+from services.classify.rules.engine import RuleVerdict, run_rules
+from services.classify.rules.marks import sentence_marks
 from services.classify.text.segment import Segments
 
 _LABELS = tuple(Label)
-DEFAULT_THRESHOLDS: Mapping[Label, float] = MappingProxyType({label: 0.5 for label in _LABELS})
-_RULES: tuple[Trigger, ...] = (HARM_RULES + DISPLACEMENT_RULES + ESCALATION_RULES + FRONT_RULES + PACT_RULES +
-                               WEAPON_RULES +
-                               AID_RULES + ARMS_RULES + RELIEF_RULES + EXCHANGE_RULES)
-# each rule with what the loop reads of it, looked up once
-_PLAN = tuple((rule, rule.keys.slot, -1 if rule.leads is None else rule.leads.slot, rule.context, rule.pattern.search,
-               bool(rule.needs or rule.check)) for rule in _RULES)
-_BLOCKED_SHARE = 0.2  # what a blocked trigger still adds to its label's score
+_MAX_MODEL_SENTENCES = 2  # model-picked evidence sentences per label, strongest first
+_LOGIT_CLIP = 12.0
 
 
 class Classifier:
-    """Labels updates with sentence-level rules; safe to share between threads."""
+    """Labels updates with rules and a learned model; safe to share between threads.
 
-    VERSION = "rules-1.3"
+    ``version`` names both parts, e.g. ``rules-1.4+model-1``; ``thresholds`` default to
+    the ones the artefact was trained with."""
 
-    def __init__(self, thresholds: Mapping[Label, float] | None = None) -> None:
-        merged = dict(DEFAULT_THRESHOLDS)
+    RULES_VERSION = "rules-1.4"
+
+    def __init__(self, thresholds: Mapping[Label, float] | None = None,
+                 model: LinearModel | None = None) -> None:
+        self.model = model or load()
+        merged = {label: stacker.threshold for label, stacker in self.model.stackers.items()}
         for label, value in (thresholds or {}).items():
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"threshold for {label} must be in [0, 1], got {value}")
             merged[Label(label)] = value
         self.thresholds: Mapping[Label, float] = MappingProxyType(merged)
+        self.version = f"{self.RULES_VERSION}+{self.model.version}"
 
     def classify(self, update: Update, *, classified_at: datetime) -> ClassifiedUpdate:
         """Score every label, decide, collect evidence, facts and severity."""
         text = update.text
+        language = detect(text)
         seg = Segments(text)
-        low, starts, ends = seg.lowered, seg.starts, seg.ends
-        misses = dict.fromkeys(_LABELS, 1.0)  # product of (1 - w) per label
-        sentences: dict[Label, set[int]] = {label: set() for label in _LABELS}
-        judge = Judge(text, seg, update.first_seen_at.year)
-        masks = seg.masks()
-        for rule, slot, lead, context, search, fits in _PLAN:
-            mask = masks[slot] if lead < 0 else masks[slot] & masks[lead]
-            if not mask or context is not None and not judge.update_has(context, (mask & -mask).bit_length() - 1):
-                continue
-            for index in indices(mask):
-                end = ends[index]
-                m = search(low, starts[index], end)
-                if m is None:
-                    continue
-                if fits and not judge.sentence_fits(rule, index):
-                    continue  # the sentence lacks a word the rule needs (cached per sentence)
-                weight = None
-                while m is not None:
-                    found = judge.weight(rule, index, m.start(), m.end())
-                    if found is not None and (weight is None or found > weight):
-                        weight = found
-                    if weight == rule.weight:
-                        break
-                    m = search(low, m.end(), end)  # what finditer would find next: matches are never empty
-                if weight is None:
-                    continue
-                if weight > 0:
-                    misses[rule.label] *= 1.0 - weight
-                    sentences[rule.label].add(index)
-                else:
-                    misses[rule.label] *= 1.0 - rule.weight * _BLOCKED_SHARE
-        scores = {label: round(1.0 - misses[label], 4) for label in _LABELS}
-        labels = [label for label in _LABELS if scores[label] >= self.thresholds[label]]
-        evidence = {label: _spans(text, seg, sentences[label]) for label in labels}
         facts = extract_facts(text, seg)
+        if language not in SUPPORTED:
+            return ClassifiedUpdate(
+                update=update, labels=[], scores=dict.fromkeys(_LABELS, 0.0), evidence={},
+                facts=facts, severity=severity([], facts), classifier_version=self.version,
+                classified_at=classified_at, language=language, language_supported=False)
+        rules = run_rules(seg, update.first_seen_at.year)
+        reading = self.model.read(sentence_texts(seg), sentence_marks(seg, update.first_seen_at.year))
+        scores: dict[Label, float] = {}
+        for i, label in enumerate(_LABELS):
+            logit, rule_score, trap = stack_inputs(self.model, reading, rules, i)
+            scores[label] = round(self.model.stackers[label].probability(logit, rule_score, trap), 4)
+        labels = [label for label in _LABELS if scores[label] >= self.thresholds[label]]
+        evidence = {label: _evidence(seg, reading, rules.sentences[label], _LABELS.index(label))
+                    for label in labels}
         return ClassifiedUpdate(
             update=update, labels=labels, scores=scores, evidence=evidence, facts=facts,
-            severity=severity(labels, facts), classifier_version=self.VERSION,
-            classified_at=classified_at)
+            severity=severity(labels, facts), classifier_version=self.version,
+            classified_at=classified_at, language=language, language_supported=True)
 
 
-def _spans(text: str, seg: Segments, indices: set[int]) -> list[Span]:
+def sentence_texts(seg: Segments) -> list[str]:
+    """The text of each sentence, in order (empty ones kept, so indices match ``seg``)."""
+    text = seg.text
+    return [text[start:end] for start, end in zip(seg.starts, seg.ends, strict=True)]
+
+
+def stack_inputs(model: LinearModel, reading: Reading, rules: RuleVerdict, index: int) -> tuple[float, float, float]:
+    """What the stacker of label ``index`` reads: the model's logit (clipped), the rules'
+    score, and the trap flag. Where the rules found the label's words only negated,
+    denied or hypothetical in some sentences, the model reads the text without them: the
+    rules know that trap, the bag of words does not. Training calls this function too."""
+    label = _LABELS[index]
+    trapped = rules.trapped[label]
+    logit = model.logit_without(reading, trapped, index) if trapped else reading.logits[index]
+    logit = max(-_LOGIT_CLIP, min(_LOGIT_CLIP, logit))
+    return logit, rules.scores[label], 1.0 if trapped else 0.0
+
+
+def _evidence(seg: Segments, reading: Reading, rule_sentences: frozenset[int], index: int) -> list[Span]:
+    """The rules' sentences, plus the sentences the model leans on most for the label."""
+    chosen = set(rule_sentences)
+    ranked = sorted(((pull, i) for i, pull in enumerate(reading.pulls(index))), reverse=True)
+    for rank, (pull, i) in enumerate(ranked[:_MAX_MODEL_SENTENCES]):
+        if rank == 0 or pull > 0:
+            chosen.add(i)
+    return _spans(seg, chosen)
+
+
+def _spans(seg: Segments, indices: set[int]) -> list[Span]:
     spans = []
     for index in sorted(indices):
         start, end = seg.sentence(index)
-        spans.append(Span(start=start, end=end, text=text[start:end]))
+        if end > start:
+            spans.append(Span(start=start, end=end, text=seg.text[start:end]))
     return spans

@@ -53,11 +53,18 @@ _SPACE_BEFORE = re.compile(r" ([,.;:!?%)\]}]|'s\b|n't\b|'re\b|'ve\b|'ll\b|'d\b|'
 _SPACE_AFTER = re.compile(r"([(\[{$£€]) ")
 
 
+_SENTENCE_START = re.compile(r'(^|[.!?]["\')]* +|\n)([a-z])')
+_I = re.compile(r"\bi\b")
+
+
 def detokenise(text: str) -> str:
-    """Undo the corpus's tokenisation for reading (``there 's`` -> ``there's``)."""
+    """Undo the corpus's tokenisation for reading (``there 's`` -> ``there's``), and give
+    sentences their capital back, so that sentence splitting works as on raw text."""
     text = text.replace("``", '"').replace("''", '"')
     text = _SPACE_BEFORE.sub(r"\1", text)
-    return _SPACE_AFTER.sub(r"\1", text)
+    text = _SPACE_AFTER.sub(r"\1", text)
+    text = _I.sub("I", text)
+    return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
 
 
 def post_text(row: dict[str, Any]) -> str:
@@ -78,7 +85,7 @@ def read_posts(directory: Path = SHARED_REAL) -> Iterator[Item]:
                 continue
             seen.add(pid)
             yield Item(pid, post_text(row), row["blog"], blog_split(row["blog"]),
-                       {"outlet": row["outlet"], "blog_title": row["blog_title"]})
+                       {"outlet": row["outlet"], "blog_title": row["blog_title"], "url": row["url"]})
 
 
 def ucdp_year(row: dict[str, Any]) -> int:

@@ -31,15 +31,18 @@ _CUE_GATES = {(id(find), label): cues.GATES[id(patterns[label])]
               for label in patterns if id(patterns[label]) in cues.GATES}
 # How far (in characters) each cue may sit from its trigger.
 _HYPO_BEFORE, _HYPO_AFTER, _NEG_BEFORE, _EXTRA_AFTER = 120, 40, 60, 100
+# why the last match judged was blocked or weakened (``Judge.blocked_by``)
+NEGATED, HYPOTHETICAL, BACKGROUND = "negated", "hypothetical", "background"
 
 
 class Judge:
     """Decides how much one trigger match counts, caching per-sentence cues."""
 
-    __slots__ = ("text", "seg", "year", "_may", "_context", "_sentence", "_denied", "_background", "_cues")
+    __slots__ = ("text", "seg", "year", "blocked_by", "_may", "_context", "_sentence", "_denied", "_background", "_cues")
 
     def __init__(self, text: str, seg: Segments, year: int) -> None:
         self.text, self.seg, self.year = text, seg, year
+        self.blocked_by = ""  # NEGATED, HYPOTHETICAL or BACKGROUND after a blocked or weakened match
         self._may = "may" in seg.lowered
         self._context: dict[int, bool] = {}
         self._sentence: dict[tuple[int, int], bool] = {}  # (id of a test, sentence) -> it holds
@@ -72,30 +75,38 @@ class Judge:
                 low, max(s_start, start - NEAR_BEFORE), min(s_end, end + NEAR_AFTER)):
             return None
         if self._is_denied(index, start):
+            self.blocked_by = NEGATED
             return 0.0
         clause = seg.clause_start(start, s_start)
         neg_to = start if rule.self_negating else end
         hit = self._hit
         if hit(cues.NEGATION, max(clause, start - _NEG_BEFORE), neg_to) or \
                 hit(cues.NEAR_NEGATION, max(clause, start - cues.NEAR_NEGATION_REACH), neg_to):
+            self.blocked_by = NEGATED
             return 0.0
         if rule.label in cues.EXTRA_NEGATION and self._cue_in(
                 cues.blocking_verbs, rule.label, index, clause, min(s_end, end + _EXTRA_AFTER)):
+            self.blocked_by = NEGATED
             return 0.0
         sentence_cue = cues.SENTENCE_NEGATION.get(rule.label)
         if sentence_cue is not None and self._sentence_has(sentence_cue, index):
+            self.blocked_by = NEGATED
             return 0.0
         update_cue = cues.UPDATE_NEGATION.get(rule.label)
         if update_cue is not None and self._update_has(update_cue):
+            self.blocked_by = NEGATED
             return 0.0
         if not rule.hypo_ok:
             hypo_from, hypo_to = max(s_start, start - _HYPO_BEFORE), min(s_end, end + _HYPO_AFTER)
             if self._hypothetical(rule.label, index, start, end, hypo_from, hypo_to) or \
                     (self._may and cues.MAY.search(self.text, hypo_from, hypo_to)):
+                self.blocked_by = HYPOTHETICAL
                 return 0.0
         if rule.label is Label.ESCALATION and self._hit(cues.REFERENCE, max(clause, start - 60), start):
+            self.blocked_by = HYPOTHETICAL
             return 0.0  # "in response to North Korea's troop deployment": cited, not reported
         if self._is_background(index, start, end) and not self._is_fresh(clause, s_start, start, s_end):
+            self.blocked_by = BACKGROUND
             return rule.weight * background.BACKGROUND_FACTOR[rule.label]
         return rule.weight
 

@@ -1,0 +1,156 @@
+"""The learned model at run time: a committed linear artefact, loaded once, scored in pure
+Python.
+
+The artefact (``artefact/model.json.gz``, written by ``make train``) holds, per feature,
+its inverse document frequency and one weight per label; a text's features are binary,
+idf-weighted and L2-normalised, as at training. Per label it also holds the stacker that
+combines the model's logit with the rules' scores into one calibrated probability, and
+the decision threshold. Nothing is fetched: a missing or damaged artefact stops the
+service with a message that says how to rebuild it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from schemas.models import LABELS, Label
+from services.classify.model.features import features
+
+ARTEFACT = Path(__file__).resolve().parent / "artefact" / "model.json.gz"
+
+
+class ModelError(RuntimeError):
+    """The model artefact is missing or unreadable; the message says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stacker:
+    """How one label's evidence combines: logistic over the model's logit, the rules'
+    score, and the trap flag (the model's strongest sentence is one where the rules found
+    the label's words negated, denied or hypothetical, and no trigger survived)."""
+
+    model: float
+    rules: float
+    trap: float
+    bias: float
+    threshold: float
+
+    def probability(self, logit: float, rules: float, trap: float) -> float:
+        z = self.bias + self.model * logit + self.rules * rules + self.trap * trap
+        return _sigmoid(z)
+
+
+class Reading:
+    """What the model read in one text: a logit per label, and, asked for, how strongly
+    each sentence pulls towards a label (the sum of its features' weights, unnormalised;
+    worked out only for the labels that need it: most texts need none)."""
+
+    __slots__ = ("logits", "features", "_weights", "_pulls")
+
+    def __init__(self, logits: tuple[float, float, float, float], features: list[set[str]],
+                 weights: Mapping[str, tuple[float, ...]]) -> None:
+        self.logits = logits
+        self.features = features  # of each sentence
+        self._weights = weights
+        self._pulls: dict[int, list[float]] = {}
+
+    def pulls(self, label_index: int) -> list[float]:
+        """Per sentence, its pull towards the label."""
+        pulls = self._pulls.get(label_index)
+        if pulls is None:
+            column = 1 + label_index
+            weights = self._weights
+            pulls = self._pulls[label_index] = [
+                sum(row[column] for row in map(weights.get, feats) if row is not None)
+                for feats in self.features]
+        return pulls
+
+    def strongest(self, label_index: int) -> int:
+        """Index of the sentence that pulls hardest towards the label (-1 when none)."""
+        pulls = self.pulls(label_index)
+        return max(range(len(pulls)), key=pulls.__getitem__) if pulls else -1
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Per-label logits of a text from the features of its sentences (see ``features``)."""
+
+    version: str
+    weights: Mapping[str, tuple[float, ...]]  # feature -> (idf, w per label ...), w scaled by idf
+    bias: tuple[float, float, float, float]
+    stackers: Mapping[Label, Stacker]
+    info: Mapping[str, Any]
+
+    def read(self, sentences: Iterable[str], marks: Iterable[str]) -> Reading:
+        """Read a text given as its sentences and their marks (``rules.marks``): the text's
+        features are the union of its sentences' (binary, idf-weighted, L2-normalised, as
+        at training)."""
+        per_sentence = [features(sentence, mark) for sentence, mark in zip(sentences, marks, strict=True)]
+        return Reading(self._logits(set().union(*per_sentence)), per_sentence, self.weights)
+
+    def logit_without(self, reading: Reading, skip: frozenset[int], label_index: int) -> float:
+        """The logit of one label for the text read in ``reading`` without the sentences
+        in ``skip``."""
+        kept = (feats for i, feats in enumerate(reading.features) if i not in skip)
+        return self._logits(set().union(*kept))[label_index]
+
+    def _logits(self, feats: set[str]) -> tuple[float, float, float, float]:
+        z0 = z1 = z2 = z3 = sq = 0.0
+        for row in map(self.weights.get, feats):
+            if row is not None:
+                idf, w0, w1, w2, w3 = row
+                sq += idf * idf
+                z0 += w0
+                z1 += w1
+                z2 += w2
+                z3 += w3
+        b0, b1, b2, b3 = self.bias
+        if sq == 0.0:
+            return self.bias
+        norm = math.sqrt(sq)
+        return (b0 + z0 / norm, b1 + z1 / norm, b2 + z2 / norm, b3 + z3 / norm)
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def load(path: Path = ARTEFACT) -> LinearModel:
+    """Read an artefact (cached per path: every classifier in a process shares one)."""
+    return _load(path.resolve())
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> LinearModel:
+    try:
+        doc = orjson.loads(gzip.decompress(path.read_bytes()))
+    except FileNotFoundError:
+        raise ModelError(f"model artefact {path} is missing; run `make train` (needs ../shared) "
+                         "or restore it from git") from None
+    except (OSError, EOFError, orjson.JSONDecodeError) as exc:
+        raise ModelError(f"model artefact {path} is unreadable ({exc}); run `make train` "
+                         "or restore it from git") from None
+    try:
+        if tuple(doc["labels"]) != tuple(label.value for label in LABELS):
+            raise ModelError(f"model artefact {path} has labels {doc['labels']}, expected "
+                             f"{[label.value for label in LABELS]}; run `make train`")
+        weights = {f: tuple(row) for f, row in zip(doc["features"], doc["weights"], strict=True)}
+        bias = tuple(doc["bias"])
+        if len(bias) != 4 or any(len(row) != 5 for row in weights.values()):
+            raise ValueError("weights must hold idf and one weight per label")
+        stackers = {Label(name): Stacker(**params) for name, params in doc["stackers"].items()}
+        return LinearModel(version=doc["version"], weights=weights, bias=bias,  # type: ignore[arg-type]
+                           stackers=stackers, info=doc.get("info", {}))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"model artefact {path} is malformed ({exc!r}); run `make train`") from None
