@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install run demo test browser-tools test-fast bench lint eval eval-segmentation lock clean
+.PHONY: install run demo test browser-tools test-fast bench lint train eval eval-segmentation lock clean
 
 install: $(STAMP)
 
@@ -36,8 +36,12 @@ test-fast: install
 bench: install
 	$(BIN)/python -m bench
 
-eval: install
-	$(BIN)/python -m services.classify.evaluation.run $(GOLD)
+train: install        # the classifier's model artefact, from the annotations and ../shared/eval/real
+	$(BIN)/python -m services.classify.model.train
+
+eval: install         # every labelled set, per label, with targets and a reliability table
+	$(BIN)/python -m services.classify.evaluation.report $(EVAL_ARGS)
+	@if [ -n "$(GOLD)" ]; then $(BIN)/python -m services.classify.evaluation.run $(GOLD); fi
 
 eval-segmentation: install
 	$(BIN)/python -m services.ingest.evaluate $(SEEDS)

@@ -20,6 +20,7 @@ read once when the first Classifier is built.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
@@ -36,6 +37,7 @@ from services.classify.text.segment import Segments
 _LABELS = tuple(Label)
 _MAX_MODEL_SENTENCES = 2  # model-picked evidence sentences per label, strongest first
 _LOGIT_CLIP = 12.0
+_SHORT_SENTENCES = 3
 
 
 class Classifier:
@@ -72,8 +74,8 @@ class Classifier:
         reading = self.model.read(sentence_texts(seg), sentence_marks(seg, update.first_seen_at.year))
         scores: dict[Label, float] = {}
         for i, label in enumerate(_LABELS):
-            logit, rule_score, trap = stack_inputs(self.model, reading, rules, i)
-            scores[label] = round(self.model.stackers[label].probability(logit, rule_score, trap), 4)
+            inputs = stack_inputs(self.model, reading, rules, i)
+            scores[label] = round(self.model.stackers[label].probability(inputs), 4)
         labels = [label for label in _LABELS if scores[label] >= self.thresholds[label]]
         evidence = {label: _evidence(seg, reading, rules.sentences[label], _LABELS.index(label))
                     for label in labels}
@@ -89,24 +91,42 @@ def sentence_texts(seg: Segments) -> list[str]:
     return [text[start:end] for start, end in zip(seg.starts, seg.ends, strict=True)]
 
 
-def stack_inputs(model: LinearModel, reading: Reading, rules: RuleVerdict, index: int) -> tuple[float, float, float]:
-    """What the stacker of label ``index`` reads: the model's logit (clipped), the rules'
-    score, and the trap flag. Where the rules found the label's words only negated,
-    denied or hypothetical in some sentences, the model reads the text without them: the
-    rules know that trap, the bag of words does not. Training calls this function too."""
+def stack_inputs(model: LinearModel, reading: Reading, rules: RuleVerdict, index: int
+                 ) -> tuple[float, float, float, float, float]:
+    """What the stacker of label ``index`` reads:
+    - the model's logit for the whole text, and for its most label-like sentence alone (a
+      long post that reports one piece of news among others is not diluted by the rest);
+    - the rules' score, and the same again for a short text (up to three sentences: a
+      headline, a bullet, a wire lead), where a surviving trigger is mostly the news
+      itself, unlike in a long post that recalls earlier events;
+    - the trap flag. Where the rules found the label's words only negated, denied,
+      hypothetical or background in some sentences, the model reads the text without them:
+      the rules know that trap, the bag of words does not.
+    Logits are clipped to +-12. Training calls this function too."""
     label = _LABELS[index]
     trapped = rules.trapped[label]
     logit = model.logit_without(reading, trapped, index) if trapped else reading.logits[index]
-    logit = max(-_LOGIT_CLIP, min(_LOGIT_CLIP, logit))
-    return logit, rules.scores[label], 1.0 if trapped else 0.0
+    _, sentence_logit = reading.best_sentence(index, trapped)
+    if sentence_logit == -math.inf:
+        sentence_logit = model.bias[index]
+    short = sum(1 for feats in reading.features if feats) <= _SHORT_SENTENCES
+    score = rules.scores[label]
+    return (_clip(logit), _clip(sentence_logit), score, score if short else 0.0,
+            1.0 if trapped else 0.0)
+
+
+def _clip(logit: float) -> float:
+    return max(-_LOGIT_CLIP, min(_LOGIT_CLIP, logit))
 
 
 def _evidence(seg: Segments, reading: Reading, rule_sentences: frozenset[int], index: int) -> list[Span]:
-    """The rules' sentences, plus the sentences the model leans on most for the label."""
+    """The rules' sentences, plus the sentences that alone read most like the label: the
+    best one always, a second one when it alone would be read as the label too."""
     chosen = set(rule_sentences)
-    ranked = sorted(((pull, i) for i, pull in enumerate(reading.pulls(index))), reverse=True)
-    for rank, (pull, i) in enumerate(ranked[:_MAX_MODEL_SENTENCES]):
-        if rank == 0 or pull > 0:
+    ranked = sorted(((logits[index], i) for i, logits in enumerate(reading.sentence_logits)
+                     if reading.features[i]), reverse=True)
+    for rank, (logit, i) in enumerate(ranked[:_MAX_MODEL_SENTENCES]):
+        if rank == 0 or logit > 0:
             chosen.add(i)
     return _spans(seg, chosen)
 

@@ -143,7 +143,13 @@ def test_pushed_prisoner_exchange_reaches_a_verified_webhook(pipeline: Pipeline)
     assert alert["classified"]["update"]["id"] == update_id
     assert "prisoner_exchange" in alert["matched_labels"]
     assert alert["classified"]["scores"]["prisoner_exchange"] >= 0.5
-    assert alert["classified"]["evidence"]["prisoner_exchange"], "alert carries its evidence"
+    evidence = alert["classified"]["evidence"]["prisoner_exchange"]
+    assert evidence, "alert carries its evidence"
+    text = f"{alert['classified']['update']['headline']}\n{alert['classified']['update']['body']}"
+    assert all(text[s["start"]:s["end"]] == s["text"] for s in evidence), "evidence spans point into the text"
+    assert alert["classified"]["language"] == "en" and alert["classified"]["language_supported"] is True
+    assert alert["classified"]["classifier_version"].startswith("rules-") and "+model-" in \
+        alert["classified"]["classifier_version"], "scores come from the rules and the learned model"
     assert alert["classified"]["facts"]["prisoners_exchanged"]["value"] == 120, "and the facts"
     assert hit.headers["webhook-id"] == alert["id"]
     assert [r for r in pipeline.receiver.requests if not r.verified] == []

@@ -142,6 +142,19 @@ def test_feed_shows_labels_scores_evidence_facts_and_the_other_outlets(console):
     assert 'id="u-u2"' in by_source and 'id="u-u3"' not in by_source
 
 
+def test_feed_marks_an_update_in_a_language_the_classifier_does_not_read(console):
+    from services.classify.core import Classifier
+    update = Update(id="uk1", source="regional", headline="Обстріл Нікополя",
+                    body="Окупанти обстріляли Нікопольський район; є поранені, повідомила обласна адміністрація.",
+                    first_seen_at=T, content_hash="h-uk1")
+    result = Classifier().classify(update, classified_at=T)
+    assert (result.language, result.language_supported, result.labels) == ("uk", False, [])
+    FeedStore(console.engine).add(result, "story-uk")
+    html = console.client.get("/").text
+    assert 'id="u-uk1"' in html
+    assert "language not covered (uk)" in html and "no label</li>" not in html.split('id="u-uk1"')[1]
+
+
 def test_live_feed_polls_only_entries_newer_than_the_newest_shown(console):
     feed = FeedStore(console.engine)
     feed.add(classified("old", 1), None)

@@ -34,6 +34,8 @@ class ItemView:
     url: str | None
     revision: int
     others: list[Report]
+    language: str | None = None
+    language_supported: bool = True
 
 
 def web_link(url: str | None) -> str | None:
@@ -81,4 +83,5 @@ def item_view(item: FeedItem, story: list[FeedItem]) -> ItemView:
         labels=[(lb.value, c.scores.get(lb, 0.0)) for lb in c.labels],
         scores=sorted(((lb.value, s) for lb, s in c.scores.items()), key=lambda t: -t[1]),
         severity=c.severity.value, headline=headline, body=body, facts=fact_lines(c.facts),
-        url=web_link(upd.url or upd.page_url), revision=upd.revision, others=others)
+        url=web_link(upd.url or upd.page_url), revision=upd.revision, others=others,
+        language=c.language, language_supported=c.language_supported)

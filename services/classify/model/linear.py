@@ -33,50 +33,42 @@ class ModelError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Stacker:
-    """How one label's evidence combines: logistic over the model's logit, the rules'
-    score, and the trap flag (the model's strongest sentence is one where the rules found
-    the label's words negated, denied or hypothetical, and no trigger survived)."""
+    """How one label's evidence combines: a logistic regression over what
+    ``core.stack_inputs`` reads (the model's logit, the rules' scores, the trap flag);
+    its output is the label's calibrated probability, decided at ``threshold``."""
 
-    model: float
-    rules: float
-    trap: float
+    coef: tuple[float, ...]
     bias: float
     threshold: float
 
-    def probability(self, logit: float, rules: float, trap: float) -> float:
-        z = self.bias + self.model * logit + self.rules * rules + self.trap * trap
+    def probability(self, inputs: tuple[float, ...]) -> float:
+        z = self.bias
+        for c, x in zip(self.coef, inputs, strict=True):
+            z += c * x
         return _sigmoid(z)
 
 
 class Reading:
-    """What the model read in one text: a logit per label, and, asked for, how strongly
-    each sentence pulls towards a label (the sum of its features' weights, unnormalised;
-    worked out only for the labels that need it: most texts need none)."""
+    """What the model read in one text: a logit per label for the whole text, and one per
+    label for each sentence read alone (which ranks the sentences that drove a label)."""
 
-    __slots__ = ("logits", "features", "_weights", "_pulls")
+    __slots__ = ("logits", "sentence_logits", "features")
 
-    def __init__(self, logits: tuple[float, float, float, float], features: list[set[str]],
-                 weights: Mapping[str, tuple[float, ...]]) -> None:
+    def __init__(self, logits: tuple[float, float, float, float],
+                 sentence_logits: list[tuple[float, float, float, float]],
+                 features: list[set[str]]) -> None:
         self.logits = logits
+        self.sentence_logits = sentence_logits
         self.features = features  # of each sentence
-        self._weights = weights
-        self._pulls: dict[int, list[float]] = {}
 
-    def pulls(self, label_index: int) -> list[float]:
-        """Per sentence, its pull towards the label."""
-        pulls = self._pulls.get(label_index)
-        if pulls is None:
-            column = 1 + label_index
-            weights = self._weights
-            pulls = self._pulls[label_index] = [
-                sum(row[column] for row in map(weights.get, feats) if row is not None)
-                for feats in self.features]
-        return pulls
-
-    def strongest(self, label_index: int) -> int:
-        """Index of the sentence that pulls hardest towards the label (-1 when none)."""
-        pulls = self.pulls(label_index)
-        return max(range(len(pulls)), key=pulls.__getitem__) if pulls else -1
+    def best_sentence(self, label_index: int, skip: frozenset[int] = frozenset()) -> tuple[int, float]:
+        """(index, logit) of the sentence that alone reads most like the label, leaving out
+        ``skip``; (-1, -inf) when no sentence is left."""
+        best, best_logit = -1, -math.inf
+        for i, logits in enumerate(self.sentence_logits):
+            if i not in skip and self.features[i] and logits[label_index] > best_logit:
+                best, best_logit = i, logits[label_index]
+        return best, best_logit
 
 
 @dataclass(frozen=True)
@@ -94,7 +86,8 @@ class LinearModel:
         features are the union of its sentences' (binary, idf-weighted, L2-normalised, as
         at training)."""
         per_sentence = [features(sentence, mark) for sentence, mark in zip(sentences, marks, strict=True)]
-        return Reading(self._logits(set().union(*per_sentence)), per_sentence, self.weights)
+        return Reading(self._logits(set().union(*per_sentence)),
+                       [self._logits(feats) for feats in per_sentence], per_sentence)
 
     def logit_without(self, reading: Reading, skip: frozenset[int], label_index: int) -> float:
         """The logit of one label for the text read in ``reading`` without the sentences
@@ -149,7 +142,8 @@ def _load(path: Path) -> LinearModel:
         bias = tuple(doc["bias"])
         if len(bias) != 4 or any(len(row) != 5 for row in weights.values()):
             raise ValueError("weights must hold idf and one weight per label")
-        stackers = {Label(name): Stacker(**params) for name, params in doc["stackers"].items()}
+        stackers = {Label(name): Stacker(tuple(p["coef"]), p["bias"], p["threshold"])
+                    for name, p in doc["stackers"].items()}
         return LinearModel(version=doc["version"], weights=weights, bias=bias,  # type: ignore[arg-type]
                            stackers=stackers, info=doc.get("info", {}))
     except (KeyError, TypeError, ValueError) as exc:

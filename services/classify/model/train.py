@@ -204,11 +204,10 @@ def train(examples: list[Example]) -> dict[str, Any]:
         w = w * np.array([1.0 if e.source in STACK_SOURCES else 0.0 for e in examples])
         stack_x = stack_matrix(linear, fold_models, folds, prepared, c)
         stack = LogisticRegression(C=1.0, solver="liblinear").fit(stack_x, y, sample_weight=w)
-        a, b, d = (float(v) for v in stack.coef_[0])
+        coef = [round(float(v), DIGITS) for v in stack.coef_[0]]
         p = stack.predict_proba(stack_x)[:, 1]
         threshold = choose_threshold(p, y, w)
-        stackers[label.value] = {"model": round(a, DIGITS), "rules": round(b, DIGITS),
-                                 "trap": round(d, DIGITS),
+        stackers[label.value] = {"coef": coef,
                                  "bias": round(float(stack.intercept_[0]), DIGITS),
                                  "threshold": threshold}
         pred = (p >= threshold) & (w > 0)
