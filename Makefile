@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install run demo test browser-tools test-fast bench lint train eval eval-segmentation lock clean
+.PHONY: install run demo test browser-tools test-fast bench lint train eval eval-stories eval-segmentation lock clean
 
 install: $(STAMP)
 
@@ -42,6 +42,9 @@ train: install        # the classifier's model artefact, from the annotations an
 eval: install         # every labelled set, per label, with targets and a reliability table
 	$(BIN)/python -m services.classify.evaluation.report $(EVAL_ARGS)
 	@if [ -n "$(GOLD)" ]; then $(BIN)/python -m services.classify.evaluation.run $(GOLD); fi
+
+eval-stories: install # story grouping on labelled pairs: same event joined, different events kept apart
+	$(BIN)/python -m services.notify.evaluate_stories $(EVAL_ARGS)
 
 eval-segmentation: install
 	$(BIN)/python -m services.ingest.evaluate $(SEEDS)

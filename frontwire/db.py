@@ -122,6 +122,8 @@ story_members = Table(
     Column("previous_facts", JSON, nullable=True),  # of the revision before: a replay recomputes its changes
     Column("revision", Integer, nullable=False),
     Column("seen_at", DateTime(timezone=True), nullable=False),
+    Column("profile", JSON, nullable=True),  # what it says of its event (services/notify/identity.py)
+    Column("reasons", JSON, nullable=True),  # why it joined its story, or that an operator split it out
 )
 
 stories = Table(
@@ -130,6 +132,7 @@ stories = Table(
     Column("story_id", String(200), nullable=False, unique=True),
     Column("signature", Text, nullable=False),
     Column("seen_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("profile", JSON, nullable=True),  # of its first report: places, actors, counts, labels
 )
 
 counters = Table(

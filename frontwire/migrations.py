@@ -60,11 +60,24 @@ def _stories_v2(conn: Connection) -> None:
         conn.execute(counters.insert().values(name="subscriptions", value=0))
 
 
+def _story_identity(conn: Connection) -> None:
+    """Stories decided by what reports say: each member keeps its profile (places, actors,
+    counts, labels, signature) and why it joined; each story its first report's profile."""
+    columns = {c["name"] for c in inspect(conn).get_columns("story_members")}
+    for name in ("profile", "reasons"):
+        if name not in columns:
+            conn.execute(text(f"ALTER TABLE story_members ADD COLUMN {name} JSON"))
+    if "profile" not in {c["name"] for c in inspect(conn).get_columns("stories")}:
+        conn.execute(text("ALTER TABLE stories ADD COLUMN profile JSON"))
+
+
 Migration = tuple[int, str, Callable[[Connection], None]]
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "baseline: subscriptions, deliveries, api keys, stories, feed, ingest state, sources", _baseline),
     (2, "stories by sequence with in-memory bands; subscription change counter; "
         "previous facts of story members", _stories_v2),
+    (3, "story identity: profiles of story members and stories, and why each member joined",
+     _story_identity),
 )
 _PG_LOCK = 0x66726F6E  # "fron": one advisory lock id for frontwire migrations
 

@@ -146,6 +146,9 @@ class Corroboration(Message):
     headline: str | None = None
     url: str | None = None
     seen_at: datetime
+    joined_because: list[str] = Field(
+        default_factory=list, description="Why this report was taken for the same event: shared "
+        "place, actors, counts, similar wording (or that an operator split it out).")
 
 
 class Alert(Message):
@@ -163,6 +166,9 @@ class Alert(Message):
     corroboration: list[Corroboration] = Field(default_factory=list)
     changes: list[str] = Field(default_factory=list,
                                description="For kind 'update': the facts that changed, e.g. 'killed: 4 -> 6'.")
+    joined_because: list[str] = Field(
+        default_factory=list, description="When this report joined an earlier story: why it was "
+        "taken for the same event (shared place, actors, counts, similar wording).")
     digest: list[Alert] = Field(default_factory=list,
                                 description="For kind 'digest': the alerts it gathers, one per story.")
     created_at: datetime

@@ -163,3 +163,30 @@ class SourceOut(BaseModel):
 
 def error_body(loc: tuple[Any, ...], msg: str) -> dict[str, Any]:
     return {"detail": [{"loc": list(loc), "msg": msg, "type": "value_error"}]}
+
+
+class StorySplit(Strict):
+    """Which report to take out of a story."""
+
+    update_id: str = Field(min_length=1, max_length=200, description="A report of the story")
+
+
+class StoryMember(BaseModel):
+    update_id: str
+    source: str
+    headline: str | None = None
+    url: str | None = None
+    seen_at: datetime
+    joined_because: list[str] = Field(
+        default_factory=list, description="Why it was taken for the story's event (empty for the first report)")
+
+
+class StoryOut(BaseModel):
+    story_id: str
+    members: list[StoryMember]
+
+
+class StorySplitDone(BaseModel):
+    story_id: str = Field(description="The split report's own story (its update id)")
+    update_id: str
+    status: str = Field(description="'split': its alerts go out as for a new story")

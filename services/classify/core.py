@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
 
-from schemas.models import LABELS, ClassifiedUpdate, Label, Span, Update
+from schemas.models import ClassifiedUpdate, Label, Span, Update
 from services.classify.facts.extract import extract_facts
 from services.classify.facts.severity import severity
 from services.classify.language import SUPPORTED, detect

@@ -78,6 +78,11 @@ class FeedStore:
             return [FeedItem(ClassifiedUpdate.model_validate_json(doc), story)
                     for doc, story in conn.execute(query)]
 
+    def set_story(self, update_id: str, story_id: str) -> None:
+        """Move an update to another story (an operator split it out of its own)."""
+        with self.engine.begin() as conn:
+            conn.execute(feed.update().where(feed.c.update_id == update_id).values(story_id=story_id))
+
     def story(self, story_id: str) -> list[FeedItem]:
         query = select(feed.c.doc, feed.c.story_id).where(feed.c.story_id == story_id) \
             .order_by(feed.c.classified_at)

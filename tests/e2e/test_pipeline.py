@@ -60,6 +60,9 @@ class Pipeline:
         return httpx.post(f"{self.api}{path}", json=json, timeout=10,
                           headers={"Authorization": f"Bearer {API_KEY}"})
 
+    def post_get(self, path: str) -> httpx.Response:
+        return httpx.get(f"{self.api}{path}", timeout=10, headers={"Authorization": f"Bearer {API_KEY}"})
+
     def log_tail(self) -> str:
         return processes.log_tail(self.logs, 3000)
 
@@ -180,3 +183,64 @@ def test_new_blog_entry_reaches_the_mailbox(pipeline: Pipeline):
 def test_services_shut_down_cleanly_on_sigterm(pipeline: Pipeline):
     for name, code in processes.stop(pipeline.procs, 30).items():
         assert code in (0, -signal.SIGTERM), f"{name} exited {code}\n{pipeline.log_tail()}"
+
+
+# Written for this test: reports of nine events. Four pairs differ only in what identifies
+# the event (town, donor, count); two events come twice, in other words from other outlets.
+STORY_REPORTS = [
+    ("wire-a", "Shelling kills two in Nikopol", "Russian shelling killed two civilians in Nikopol on "
+     "Tuesday morning, the regional governor said.", "nikopol"),
+    ("wire-a", "Shelling kills two in Kherson", "Russian shelling killed two civilians in Kherson on "
+     "Tuesday morning, the regional governor said.", "kherson"),
+    ("gaza-desk", "Strike on school shelter", "An Israeli airstrike on a school sheltering displaced "
+     "families in Khan Younis killed 11 people, the civil defence agency said.", "khan-younis"),
+    ("gaza-desk", "Strike on school shelter", "An Israeli airstrike on a school sheltering displaced "
+     "families in Gaza City killed 11 people, the civil defence agency said.", "gaza-city"),
+    ("aid-desk", "New aid package", "Denmark announced a new military aid package for Ukraine worth "
+     "$100 million, including air defence systems.", "denmark"),
+    ("aid-desk", "New aid package", "Germany announced a new military aid package for Ukraine worth "
+     "$100 million, including air defence systems.", "germany"),
+    ("wire-b", "Prisoner swap", "Russia and Ukraine exchanged 95 prisoners of war each on Friday in a "
+     "swap mediated by the United Arab Emirates.", "swap-95"),
+    ("wire-b", "Prisoner swap", "Russia and Ukraine exchanged 32 prisoners of war each on Friday in a "
+     "swap mediated by the United Arab Emirates.", "swap-32"),
+    ("wire-c", "Missile hits Dnipro apartments", "Five people were killed and 18 wounded when a missile "
+     "hit a residential building in Dnipro, the regional governor said.", "dnipro"),
+    ("dnipro-local", "Dnipro block struck", "A Russian missile struck an apartment block in Dnipro on "
+     "Friday, killing five civilians and injuring 18, emergency services reported.", "dnipro"),
+    ("kyiv-news", "POWs come home", "Ninety-five Ukrainian prisoners of war returned home on Friday "
+     "under a UAE-brokered exchange with Russia, Kyiv said; 95 Russian soldiers were handed over.",
+     "swap-95"),
+]
+
+
+def test_one_alert_per_event_whatever_the_wording(pipeline: Pipeline):
+    created = pipeline.post("/v1/subscriptions", {
+        "name": "everything", "labels": ["escalation", "aid", "prisoner_exchange", "civilian_harm"],
+        "min_score": 0.5, "webhook": {"url": f"{pipeline.receiver.base_url}/hooks/stories"}})
+    assert created.status_code == 201, created.text
+    sub_id = created.json()["id"]
+    pipeline.receiver.add_secret("/hooks/stories", created.json()["secret"])
+    event_of: dict[str, str] = {}
+    for n, (source, headline, body, event) in enumerate(STORY_REPORTS):
+        pushed = pipeline.post("/v1/updates", {"source": source, "headline": headline, "body": body,
+                                               "id": f"story-test-{n}"})
+        assert pushed.status_code == 202, pushed.text
+        event_of[pushed.json()["id"]] = event
+    seen = f"http://127.0.0.1:{pipeline.env['FRONTWIRE_NOTIFY_METRICS_PORT']}/metrics"
+
+    def settled() -> bool:
+        text = httpx.get(seen, timeout=2).text
+        counted = [line for line in text.splitlines() if line.startswith("frontwire_notify_updates_seen_total")]
+        if not counted or float(counted[0].split()[-1]) < len(STORY_REPORTS):
+            return False
+        deliveries = pipeline.post_get(f"/v1/subscriptions/{sub_id}/deliveries").json()
+        return bool(deliveries) and all(d["status"] == "delivered" for d in deliveries)
+
+    processes.wait_for("every report placed and every alert delivered", settled, 90, every=POLL_EVERY,
+                       procs=pipeline.procs)
+    alerts = [r.payload["data"] for r in pipeline.receiver.unique if r.path == "/hooks/stories"]
+    events = sorted(event_of[a["classified"]["update"]["id"]] for a in alerts)
+    assert events == sorted(set(event_of.values())), "one alert per event: none swallowed, none doubled"
+    by_event = {event_of[a["classified"]["update"]["id"]]: a for a in alerts}
+    assert by_event["nikopol"]["story_id"] != by_event["kherson"]["story_id"]

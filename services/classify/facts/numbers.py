@@ -26,7 +26,9 @@ _SPACE = re.compile(r"\s+")
 # Count words as a regex fragment with named groups for the facts patterns.
 QUALIFIER = (r"(?P<q>at\s+least|more\s+than|over|about|around|nearly|almost|some|up\s+to|"
              r"approximately|roughly|as\s+many\s+as|an\s+estimated|fewer\s+than|less\s+than|at\s+most)")
-COUNT = (r"(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|"
+COUNT = (r"(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
+         r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[-\s](?:one|two|three|four|five|six|"
+         r"seven|eight|nine)\b|one|two|three|four|five|six|seven|eight|nine|ten|"
          r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|"
          r"thirty|forty|fifty|sixty|seventy|eighty|ninety|a\s+hundred|a\s+dozen)"
          r"(?:\s+(?P<scale>hundred|thousand|million))?")
@@ -50,8 +52,11 @@ MONEY = re.compile(first_guard(
 def to_int(number: str, scale: str | None = None) -> int | None:
     """'73,000' -> 73000, 'four' -> 4, ('1.5', 'million') -> 1500000; None if unreadable."""
     key = _SPACE.sub(" ", number.lower())
-    if key in _WORDS:
-        value: float = _WORDS[key]
+    tens, _, unit = key.replace("-", " ").partition(" ")
+    if unit and tens in _WORDS and unit in _WORDS and _WORDS[tens] >= 20 and _WORDS[unit] < 10:
+        value: float = _WORDS[tens] + _WORDS[unit]  # "ninety-five"
+    elif key in _WORDS:
+        value = _WORDS[key]
     else:
         try:
             value = float(key.replace(",", ""))

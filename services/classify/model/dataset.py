@@ -23,7 +23,14 @@ from typing import Any
 import orjson
 
 from schemas.models import Label
-from services.classify.model.corpus import REPO, SHARED_REAL, Item, read_annotations, read_posts, read_ucdp
+from services.classify.model.corpus import (
+    REPO,
+    SHARED_REAL,
+    Item,
+    read_annotations,
+    read_posts,
+    read_ucdp,
+)
 
 TEAM_DIR = REPO / "tests" / "data" / "classify"
 TEAM_TRAIN = ("own-set", "blind-a", "blind-b", "blind-c", "blind-d", "decoys")

@@ -37,10 +37,10 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
 from schemas.models import LABELS
-from services.classify.model.dataset import INVENTED_NAMES, Example, training_examples
 from services.classify.core import sentence_texts, stack_inputs
+from services.classify.model.dataset import INVENTED_NAMES, Example, training_examples
 from services.classify.model.features import features
-from services.classify.model.linear import ARTEFACT, LinearModel, Reading
+from services.classify.model.linear import ARTEFACT, LinearModel
 from services.classify.rules.engine import RuleVerdict, run_rules
 from services.classify.rules.marks import sentence_marks
 from services.classify.text.segment import Segments

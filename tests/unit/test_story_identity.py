@@ -1,0 +1,98 @@
+"""Story identity from what reports say: place, actors, counts and event type decide."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from schemas.models import ClassifiedUpdate, Count, Facts, Label, Money, Update
+from services.notify import geo
+from services.notify.identity import compare, from_json, profile, to_json
+from services.notify.minhash import signature
+
+T = datetime(2025, 3, 1, 8, tzinfo=UTC)
+H, A, P = Label.CIVILIAN_HARM, Label.AID, Label.PRISONER_EXCHANGE
+
+
+def report(text: str, *labels: Label, killed: int | None = None, prisoners: int | None = None,
+           usd: float | None = None):  # type: ignore[no-untyped-def]
+    facts = Facts(killed=Count(value=killed, text=str(killed)) if killed else None,
+                  prisoners_exchanged=Count(value=prisoners, text=str(prisoners)) if prisoners else None,
+                  aid_amounts=[Money(amount=usd, currency="USD", text=f"${usd}")] if usd else [])
+    update = Update(id=text[:20], source="s", body=text, first_seen_at=T, content_hash="h")
+    classified = ClassifiedUpdate(update=update, labels=list(labels), scores=dict.fromkeys(labels, 0.9),
+                                  facts=facts, classifier_version="t", classified_at=T)
+    return profile(classified, signature(text), T)
+
+
+def test_the_same_sentence_about_another_town_is_another_event() -> None:
+    kherson = report("Russian shelling killed two civilians in Kherson on Tuesday, the governor said.", H, killed=2)
+    nikopol = report("Russian shelling killed two civilians in Nikopol on Tuesday, the governor said.", H, killed=2)
+    verdict = compare(nikopol, kherson)
+    assert not verdict.same and verdict.apart == "different places"
+
+
+def test_one_strike_in_other_words_is_one_event_and_says_why() -> None:
+    first = report("Five people were killed and 18 wounded when a missile hit a residential building in Dnipro.",
+                   H, killed=5)
+    second = report("A Russian missile struck an apartment block in Dnipro on Friday, killing five civilians "
+                    "and injuring 18, officials said.", H, killed=5)
+    verdict = compare(second, first)
+    assert verdict.same
+    assert "same place: Dnipro" in verdict.reasons and any(r.startswith("same count") for r in verdict.reasons)
+
+
+def test_a_town_joins_a_report_that_names_only_its_region() -> None:
+    region = report("Russian shelling wounded three people in the Dnipropetrovsk region overnight.", H)
+    town = report("Three residents of Marhanets were wounded by artillery fire overnight.", H)
+    assert compare(town, region).same
+
+
+def test_another_donor_is_another_aid_package() -> None:
+    denmark = report("Denmark announced a new military aid package for Ukraine on Monday.", A)
+    germany = report("Germany announced a new military aid package for Ukraine on Monday.", A)
+    verdict = compare(germany, denmark)
+    assert not verdict.same and verdict.apart == "different actors"
+
+
+def test_a_swap_of_95_is_not_a_swap_of_32() -> None:
+    first = report("Russia and Ukraine exchanged 95 prisoners of war each, mediated by the UAE.", P, prisoners=95)
+    second = report("Russia and Ukraine exchanged 32 prisoners of war each, mediated by the UAE.", P, prisoners=32)
+    assert compare(second, first).apart == "different prisoners exchanged"
+
+
+def test_a_rising_toll_of_one_strike_stays_in_its_story_and_says_so() -> None:
+    first = report("A missile strike on a market in Kostiantynivka killed 16 people.", H, killed=16)
+    later = report("The death toll from the strike on the Kostiantynivka market rose to 17.", H, killed=17)
+    verdict = compare(later, first)
+    assert verdict.same and "rising toll: killed 16 -> 17" in verdict.reasons
+
+
+def test_a_falling_toll_is_not_read_as_the_same_strike() -> None:
+    first = report("A drone strike in Kharkiv killed 6 people.", H, killed=6)
+    later = report("A drone strike in Kharkiv killed 2 people.", H, killed=2)
+    assert not compare(later, first).same
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("An Israeli airstrike on a school in Khan Younis killed 12 people.",
+     "An Israeli airstrike on a school in Gaza City killed 12 people."),
+    ("A UN convoy with food reached El Fasher on Sunday.", "A UN convoy with food reached Kadugli on Sunday."),
+])
+def test_shared_wording_never_joins_reports_of_different_places(a: str, b: str) -> None:
+    assert not compare(report(b, H, A), report(a, H, A)).same
+
+
+def test_unknown_towns_after_a_locative_still_tell_events_apart() -> None:
+    names = {p.name for p in geo.places("Shelling hit the village of Tsukuryne and houses near Zarichne.")}
+    assert {"Tsukuryne", "Zarichne"} <= names
+    assert not compare(report("Shelling killed a man in the village of Tsukuryne.", H),
+                       report("Shelling killed a man in the village of Zarichne.", H)).same
+
+
+def test_a_stored_profile_reads_back_the_same() -> None:
+    p = report("Ukraine and Russia exchanged 95 prisoners in Sumy region.", P, prisoners=95, usd=1e6)
+    back = from_json(to_json(p))
+    assert back is not None and back.places == p.places and back.counts == p.counts
+    assert back.amounts == p.amounts and (back.signature == p.signature).all()
