@@ -34,6 +34,7 @@ import orjson
 
 from frontwire.db import connect
 from schemas.models import ClassifiedUpdate
+from services.notify.minhash import signature, similarity
 from services.notify.stories import StoryStore
 
 REPO = Path(__file__).resolve().parents[2]
@@ -162,6 +163,15 @@ def judge(pairs: list[Pair], classified: dict[str, ClassifiedUpdate]) -> dict[st
     return out
 
 
+def wording_only(pairs: list[Pair], classified: dict[str, ClassifiedUpdate]) -> dict[str, tuple[bool, list[str]]]:
+    """The rule before story identity, for comparison: MinHash similarity >= 0.5 joins."""
+    out = {}
+    for pair in pairs:
+        a, b = classified[f"{pair.id}/a"], classified[f"{pair.id}/b"]
+        out[pair.id] = (similarity(signature(a.update.text), signature(b.update.text)) >= 0.5, [])
+    return out
+
+
 def report(name: str, pairs: list[Pair], joined: dict[str, tuple[bool, list[str]]],
            errors: int) -> tuple[float, float, list[str]]:
     same = [p for p in pairs if p.same]
@@ -199,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         print("UCDP pairs skipped: ../shared/eval/real is absent")
     classified = classify(everything)
     joined = judge(everything, classified)
+    before = wording_only(everything, classified)
     ok = True
     print("Pairs where both reports alert (both labelled): notify groups only these into stories.")
     for name, pairs in sets.items():
@@ -208,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             rate_same, rate_apart, lines = report(f"{name} ({part})", chosen, joined, args.errors)
             print("\n".join(lines))
+            print("    wording alone (before): " + report("", chosen, before, 0)[2][0].split(";", 1)[1])
             if held:
                 ok = ok and rate_same >= JOINED and rate_apart >= KEPT_APART
     print("\nEvery pair, as if every report were grouped (unlabelled ones too):")

@@ -126,7 +126,8 @@ _ACTOR_WORDS: dict[str, tuple[str, ...]] = {
     "South Korea": ("South Korea", "South Korean", "Seoul"),
     "North Korea": ("North Korea", "North Korean", "Pyongyang", "DPRK"), "China": ("China", "Chinese", "Beijing"),
     "Turkey": ("Turkey", "Turkish", "Ankara"), "Qatar": ("Qatar", "Qatari"), "Egypt": ("Egypt", "Egyptian"),
-    "UAE": ("UAE", "Emirati"), "Saudi Arabia": ("Saudi",), "Belarus": ("Belarus", "Belarusian"),
+    "UAE": ("UAE", "Emirati", "United Arab Emirates"), "Saudi Arabia": ("Saudi",),
+    "Jordan": ("Jordan", "Jordanian"), "Palestinians": ("Palestinian", "Palestinians"), "Belarus": ("Belarus", "Belarusian"),
     "Syria": ("Syria", "Syrian"), "Lebanon": ("Lebanon", "Lebanese"), "Sudan": ("Sudanese army", "SAF"),
     "RSF": ("RSF", "Rapid Support Forces"), "M23": ("M23",), "Rwanda": ("Rwanda", "Rwandan"),
     "Myanmar junta": ("junta",), "Azerbaijan": ("Azerbaijan", "Azerbaijani"), "Armenia": ("Armenia", "Armenian"),
@@ -141,12 +142,20 @@ _NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:[ \t]+(?:al-|el-|de[ \t]+)?[A-Z][\w'�
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
+_DISTRICT = re.compile(r"(?:(?P<city>[A-Z][\w-]+)['’]s[ \t]+)?(?P<name>[A-Z][\w-]+)[ \t]+district"
+                       r"(?:[ \t]+of[ \t]+(?:the[ \t]+(?:city|town)[ \t]+of[ \t]+)?(?P<of>[A-Z][\w-]+))?")
+_AS_ACTOR = re.compile(r"['’]s?[ \t]+(?:government|forces|army|military|troops|officials|envoy|delegation)\b|"
+                       r"[ \t]+(?:says|said|claims|claimed|announced|accused|insists|insisted|denied|denies|"
+                       r"confirmed|warned|reported)\b")
+
+
 def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_LOCATIVE = re.compile(r"(?:\b(?:in|near|at|outside|around|into|towards?)[ \t]+(?:the[ \t]+)?|"
-                       r"\b(?:town|village|city|settlement|district|community|suburb|camp)[ \t]+of[ \t]+)$")
+_LOCATIVE = re.compile(r"(?:\b(?:in|near|at|outside|around|into|towards?|on)[ \t]+(?:the[ \t]+)?|"
+                       r"\b(?:town|village|city|settlement|district|community|suburbs?|camp|areas?|outskirts|"
+                       r"centre|center|north|south|east|west|edge|parts?|streets)[ \t]+of[ \t]+)$")
 _ORG_WORDS = _wordset("""Programme Program Agency Organization Organisation Committee Council Ministry
 Forces Army Office Service Union Bank Fund Party Group Brigade Company News Times Post Network Media
 Foundation Commission Court Parliament Assembly Command Guard Guards Corps Police Institute University
@@ -161,8 +170,8 @@ Emergency Service Services State Office National Regional Governor Mayor Police 
 @dataclass(frozen=True)
 class Place:
     name: str
-    level: int  # 0 country, 1 region, 2 town (or a name the gazetteer does not know)
-    within: str | None = None  # for a town the gazetteer does not know: the region named beside it
+    level: int  # 0 country, 1 region, 2 town (or a name the gazetteer does not know), 3 district
+    within: str | None = None  # a town or district not in the gazetteer: the place named as its own
 
     def chain(self) -> tuple[str, ...]:
         """This place and every place it lies in."""
@@ -180,6 +189,8 @@ def _chain(name: str) -> tuple[str, ...]:
 
 
 def _level(name: str) -> int:
+    if name in _COUNTRY_ONLY:
+        return 0
     if name not in _KNOWN:
         return 2
     depth = len(_chain(name)) - 1
@@ -195,11 +206,22 @@ def _canon(name: str) -> str:
 def places(text: str) -> frozenset[Place]:
     """The places ``text`` names (see the module docstring)."""
     found: set[str] = set()
+    districts: dict[str, str | None] = {}
+    for m in _DISTRICT.finditer(text):  # "Kherson's Korabelnyi district", "Obolon district of Kyiv"
+        city = _canon(m.group("city") or m.group("of") or "") or None
+        name = _canon(m.group("name"))
+        districts[f"{m.group('name')} district"] = city or (name if name in _KNOWN else None)
+        if city:
+            found.add(city)
     for m in _NAME_RUN.finditer(text):
+        if any(m.start() >= d.start() and m.end() <= d.end() for d in _DISTRICT.finditer(text, max(0, m.start() - 60), m.end() + 40)):
+            continue  # part of a district phrase, read above
         run = _POSSESSIVE.sub("", m.group(0))
+        if run in _ACTOR and _level(_canon(run)) == 2 and _AS_ACTOR.match(text, m.end()):
+            continue  # "Kyiv says", "Moscow denied": the government, not the city
         region = _REGION_SUFFIX.match(text, m.start())
         if region is not None:
-            name = _canon(re.split(r"['’]s[ \t]+", region.group("name"))[-1])
+            name = _canon(re.split(r"['’]s[ \t]+", region.group("name"))[-1].removeprefix("The "))
             found.add(name if name.endswith(" region") or name in _TREE and _level(name) == 1
                       else f"{name} region")
             continue
@@ -218,16 +240,55 @@ def places(text: str) -> frozenset[Place]:
             found.add(run)  # a town the gazetteer does not know
     regions = [name for name in found if name in _KNOWN and _level(name) == 1 or name.endswith(" region")]
     within = regions[0] if len(regions) == 1 else None  # "Tsukuryne, Donetsk region"
-    return frozenset(Place(name, _level(name), None if name in _KNOWN or name.endswith(" region")
-                           else within) for name in found)
+    out = {Place(name, _level(name), None if name in _KNOWN or name.endswith(" region") else within)
+           for name in found}
+    out.update(Place(name, 3, city) for name, city in districts.items())
+    return frozenset(out)
 
 
 def actors(text: str, where: frozenset[Place] = frozenset()) -> frozenset[str]:
-    """States and armed groups ``text`` names, less the countries its places lie in."""
-    hosts = {p.chain()[-1] for p in where}
+    """States and armed groups ``text`` names, less the countries its towns and regions lie
+    in (a strike in Dnipro does not make Ukraine an actor of it)."""
+    hosts = {p.chain()[-1] for p in where if p.level > 0}
     return frozenset(a for a in (_ACTOR[m.group(1)] for m in _ACTOR_RE.finditer(text)) if a not in hosts)
 
 
+# where a group or people belongs, so that "the Houthis" and "Yemen" name one party
+_HOME = {"Hamas": "Gaza", "Palestinians": "Gaza", "Hezbollah": "Lebanon", "Houthis": "Yemen", "RSF": "Sudan",
+         "M23": "Democratic Republic of Congo", "Myanmar junta": "Myanmar", "HTS": "Syria", "Wagner": "Russia",
+         "Taliban": "Afghanistan", "al-Shabaab": "Somalia"}
+
+
+def home(actor: str) -> str:
+    """The country or territory an actor belongs to (itself for a state)."""
+    return _HOME.get(actor, actor)
+
+
+def main_place(text: str, where: frozenset[Place]) -> Place | None:
+    """The first town, district or region the text names: where its event happened."""
+    best: tuple[int, int, str] | None = None
+    for place in where:
+        if place.level == 0:
+            continue
+        pos = text.find(place.name.removesuffix(" region").removesuffix(" district"))
+        if pos >= 0 and (best is None or (pos, -place.level) < best[:2]):
+            best = (pos, -place.level, place.name)
+    return next((p for p in where if best and p.name == best[2]), None)
+
+
+def is_actor_word(word: str) -> bool:
+    """Whether ``word`` names a state or armed group ("Russian", "Hamas")."""
+    return word in _ACTOR
+
+
 def related(a: Place, b: Place) -> bool:
-    """One place lies in (or is) the other."""
-    return a.name in b.chain() or b.name in a.chain()
+    """One place lies in (or is) the other; a town and the region named after it count
+    as related ("Idlib" and "Idlib province", "Kharkiv" and "Kharkiv region")."""
+    if a.name in b.chain() or b.name in a.chain():
+        return True
+    return f"{a.name} region" in b.chain() or f"{b.name} region" in a.chain()
+
+
+def known(place: Place) -> bool:
+    """Whether the gazetteer knows where ``place`` lies."""
+    return place.chain()[-1] in _KNOWN

@@ -30,7 +30,7 @@ def test_the_same_sentence_about_another_town_is_another_event() -> None:
     kherson = report("Russian shelling killed two civilians in Kherson on Tuesday, the governor said.", H, killed=2)
     nikopol = report("Russian shelling killed two civilians in Nikopol on Tuesday, the governor said.", H, killed=2)
     verdict = compare(nikopol, kherson)
-    assert not verdict.same and verdict.apart == "different places"
+    assert not verdict.same and verdict.apart.startswith("different places")
 
 
 def test_one_strike_in_other_words_is_one_event_and_says_why() -> None:
@@ -53,7 +53,7 @@ def test_another_donor_is_another_aid_package() -> None:
     denmark = report("Denmark announced a new military aid package for Ukraine on Monday.", A)
     germany = report("Germany announced a new military aid package for Ukraine on Monday.", A)
     verdict = compare(germany, denmark)
-    assert not verdict.same and verdict.apart == "different actors"
+    assert not verdict.same and verdict.apart == "different parties"
 
 
 def test_a_swap_of_95_is_not_a_swap_of_32() -> None:
