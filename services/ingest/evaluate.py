@@ -108,13 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     opts = args.parse_args(argv)
     print(_ROW.format("page", "outlet", "gold", "pred", "found", "real", "phantoms"))
     scored: list[Score] = []
-    for title, where, run in (
-            ("the three samples", f"{opts.seeds} or {opts.gold}",
-             lambda: _seed_scores(opts.seeds, opts.gold)),
-            ("gathered pages of other outlets", f"{opts.pages} or {opts.manifest}",
-             lambda: _page_scores(opts.pages, opts.manifest))):
+    sets = [("the three samples", opts.seeds, opts.gold, _seed_scores),
+            ("gathered pages of other outlets", opts.pages, opts.manifest, _page_scores)]
+    for title, folder, gold, run in sets:
+        where = f"{folder} or {gold}"
         try:
-            results = run()
+            results = run(folder, gold)
         except ManifestError as exc:
             print(f"-- {title}: {exc}")
             return 1

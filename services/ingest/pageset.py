@@ -3,7 +3,8 @@
 Third-party page text is never committed. The manifest (``tests/data/ingest/pages.json``)
 keeps each page's address, outlet, date, local file name, the parser kind its source
 would declare (if any), and the gold entries as line ranges of the stored copy, with the
-furniture lines inside an entry to skip. ``gold_rows`` turns one page into the same gold
+furniture lines inside an entry to skip (and ``drop``: metadata glued onto a line of the
+entry, such as a publishing time). ``gold_rows`` turns one page into the same gold
 rows as ``gold-dev.jsonl`` (``doc``, ``kind``, ``text``), checking that the stored copy
 still starts and ends each entry with the words the manifest recorded.
 """
@@ -11,9 +12,12 @@ still starts and ends each entry with the words the manifest recorded.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+_LIST_MARK = re.compile(r"^(\d{1,3}\.|[•·▪◦‣*\-–—])\s+")
 
 
 class ManifestError(ValueError):
@@ -50,7 +54,7 @@ def gold_rows(page: Page, text: str) -> list[dict[str, object]]:
         skip = set(entry.get("skip", ()))
         if not 1 <= first <= last <= len(lines):
             raise ManifestError(f"{page.file}: entry {n}: lines {first}-{last} outside the page")
-        kept = [lines[i - 1].strip() for i in range(first, last + 1)
+        kept = [_clean(lines[i - 1], entry.get("drop", ())) for i in range(first, last + 1)
                 if i not in skip and lines[i - 1].strip()]
         if not kept or not _words(kept[0]).startswith(entry["first"]) \
                 or not _words(kept[-1]).endswith(entry["last"]):
@@ -63,3 +67,11 @@ def gold_rows(page: Page, text: str) -> list[dict[str, object]]:
 
 def _words(line: str) -> str:
     return " ".join(line.split())
+
+
+def _clean(line: str, drop: tuple[str, ...] | list[str]) -> str:
+    # A list's number or bullet is markup, not text; "drop" names metadata glued onto an
+    # entry's line in the stored copy ("published at 15:39 ...").
+    for piece in drop:
+        line = line.replace(piece, "")
+    return _LIST_MARK.sub("", line.strip())
