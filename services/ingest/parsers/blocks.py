@@ -50,13 +50,11 @@ def heading_shaped(text: str) -> bool:
     first = text.lstrip(_OPEN_QUOTES)[:1]
     if not (first.isupper() or first.isdigit()):
         return False
-    if words[0].lower().strip(_OPEN_QUOTES) in _PRONOUNS or is_dateline(text):
-        return False
     # A line wholly inside quotation marks is reported speech, not a headline, unless it
-    # is a short quoted phrase that does not end like a sentence ("'Many more will die'").
+    # is a short quoted phrase that does not end like a sentence ("'We need heat now'").
     if text[0] in _OPEN_QUOTES and text[-1] in _CLOSE.strip():
         return len(words) <= 8 and text.rstrip(_CLOSE)[-1:] not in "?!."
-    return True
+    return words[0].lower() not in _PRONOUNS and not is_dateline(text)
 
 
 def is_dateline(text: str) -> bool:

@@ -84,8 +84,9 @@ def drop_alt_text(lines: list[Line]) -> list[Line]:
 
 
 def _teaser(line: Line) -> bool:
-    return (line.tag in (None, "li") and heading_shaped(line.text) and not DIGEST.match(line.text)
-            and not line.text.endswith(":"))
+    # Link titles are short; a longer unpunctuated bullet is a development ("..., he said").
+    return (line.tag in (None, "li") and len(line.text.split()) <= 15 and heading_shaped(line.text)
+            and not DIGEST.match(line.text) and not line.text.endswith(":"))
 
 
 def drop_teaser_runs(lines: list[Line]) -> list[Line]:

@@ -36,6 +36,8 @@ _WHOLE_LINE = [
     # link prompts: "Find an interactive map ... here.", "Go to https://... for more coverage"
     r"^(click|find|read|see|watch|listen|follow|go to)\b.{0,120}\b(here|coverage|at)\W*$",
     r"^.{0,80}https?://\S+.{0,40}$",
+    # a bare lower-case label or sponsor's name standing alone ("news", "example sponsor")
+    r"^(?-i:[a-z]+( [a-z]+){0,2})$",
     # "Copyright 2022 The Agency. All rights reserved"; a page title with its site's name
     r"^copyright\b.{0,80}$",
     r"^[^|]{3,120}( \| [^|]{2,40}){2,}$",
@@ -72,7 +74,7 @@ _CLOCK = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*([A-Z]{2,4}\b)?\s*
 # A credit closing a caption: bracketed with a slash or "via", or after a "Photo:"-like label.
 _CREDIT_END = re.compile(
     r"([\[(][^\[\]()]{2,80}(/| via )[^\[\]()]{1,80}[\])]|\b(photograph|photo|pic|picture|image"
-    r"|credit)s?\s*:\s*[^.:]{2,80}|\b(AP|AFP|EPA)( Photo)?/[A-Z][^.]{0,60})\s*$", re.I)
+    r"|credit)s?\s*:\s*[^.:]{2,80}|\b(AP|AFP|EPA)( Photo)?/[A-Z].{0,60})\s*$", re.I)
 # A picture agency's name closing an unpunctuated line; a news agency's name alone ("said,
 # according to AP") closes sentences too, so it counts only after a photographer's slash.
 _AGENCY_END = re.compile(r"([^.!?\"”]\s+(getty images|shutterstock)|\w/(reuters|afp|ap|epa(-efe)?))\s*$",

@@ -69,10 +69,13 @@ def prepare(lines: list[Line], page_date: date | None) -> tuple[list[Line], date
     page_date = find_page_date(head) or page_date or (stamped.date() if stamped else None)
     cleaned = [Line(text, ln.tag, ln.ref) for ln in lines if (text := _SPACE.sub(" ", ln.text).strip())]
     out: list[Line] = []
-    for line in drop_alt_text(cleaned):
+    kept = drop_alt_text(cleaned)
+    for n, line in enumerate(kept):
         text, tag = line.text, line.tag
         if tag == "time":
             out.append(line)
+            continue
+        if is_furniture(text):  # before a dash is read as a bullet: "— Jane Doe" signs off
             continue
         if tag is None and _BULLET.match(text):
             text, tag = _BULLET.sub("", text), "li"
@@ -91,10 +94,16 @@ def prepare(lines: list[Line], page_date: date | None) -> tuple[list[Line], date
             out.append(Line(text, tag, line.ref) if not heading_shaped(rest)
                        else Line(rest, "h" if tag == "h" else None, line.ref))
             continue
-        if is_furniture(text) or is_caption(text) or (is_intro(text) and not text.endswith(":")):
+        # An introduction ending in ":" over bullets is kept: it makes each bullet an entry.
+        over_list = text.endswith(":") and n + 1 < len(kept) and _is_bullet(kept[n + 1])
+        if is_furniture(text) or is_caption(text) or (is_intro(text) and not over_list):
             continue
         out.append(Line(text, tag, line.ref))
     return drop_teaser_runs(out), page_date
+
+
+def _is_bullet(line: Line) -> bool:
+    return line.tag == "li" or (line.tag is None and bool(_BULLET.match(line.text)))
 
 
 def _numbered_heading(text: str) -> str | None:
