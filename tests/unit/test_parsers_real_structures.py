@@ -125,3 +125,18 @@ def test_a_developments_list_gives_one_update_per_bullet_and_drops_the_introduct
 @pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.txt")))
 def test_every_realistic_fixture_is_read_as_a_live_blog(name: str) -> None:
     assert len([e for e in entries(name) if e.kind == "update"]) >= 2
+
+
+def test_html_links_to_related_articles_and_captions_in_paragraphs_never_cut_an_entry() -> None:
+    found = entries("html_related_captions.html")
+    assert [(e.entry_id, e.headline) for e in found] == [
+        ("post-3", "Drone strike damages school in Hallen"),
+        ("post-2", "Ostria pledges generators for border hospitals"),
+        ("post-1", "Curfew in Hallen extended by a week")]
+    school, generators, curfew = found
+    assert school.body.count("\n") == 1 and generators.body.count("\n") == 1
+    assert curfew.body == "The military administration in Hallen extended the night curfew by another week."
+    text = all_text(found)
+    for furniture in ("How The Velm Talks", "Photo:", "Hospital staff", "Sign up", "enters its",
+                      "Firefighters", "now closed"):
+        assert furniture not in text
