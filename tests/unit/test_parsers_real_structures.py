@@ -26,6 +26,12 @@ def all_text(found: list[Entry]) -> str:
     return "\n".join(e.text for e in found)
 
 
+def assert_absent(found: list[Entry], *pieces: str) -> None:
+    """None of ``pieces`` (furniture) is left in any entry's text."""
+    text = all_text(found)
+    assert [p for p in pieces if p in text] == []
+
+
 def test_related_headline_captions_and_introduction_leave_exactly_the_entries() -> None:
     found = entries("key_events_photos.txt")
     assert [(e.kind, e.headline) for e in found] == [
@@ -38,10 +44,8 @@ def test_related_headline_captions_and_introduction_leave_exactly_the_entries() 
                           "overnight, the regional governor said.\nHe said rescuers were still "
                           "searching the rubble of two houses on Saturday morning.")
     assert aid.body.endswith("the foreign ministry said.") and aid.body.count("\n") == 1
-    text = all_text(found)
-    for furniture in ("How The Velm Talks", "Firefighters", "Residents queue", "Example Agency",
-                      "enters its 415th day", "List of key events"):
-        assert furniture not in text
+    assert_absent(found, "How The Velm Talks", "Firefighters", "Residents queue", "Example Agency",
+                      "enters its 415th day", "List of key events")
 
 
 def test_numbered_posts_open_entries_without_bylines_alt_text_or_page_chrome() -> None:
@@ -53,11 +57,9 @@ def test_numbered_posts_open_entries_without_bylines_alt_text_or_page_chrome() -
     convoy = found[2]
     assert convoy.body.startswith("The Ostrian foreign ministry said")
     assert convoy.body.endswith("through the northern crossing.")
-    text = all_text(found)
-    for furniture in ("published at", "Kim Example", "Reporting from", "Trucks at a depot",
+    assert_absent(found, "published at", "Kim Example", "Reporting from", "Trucks at a depot",
                       "Loading the trucks", "Image caption", "Smoke over", "subscription",
-                      "Edited by", "pausing", "writers of today"):
-        assert furniture not in text
+                      "Edited by", "pausing", "writers of today")
 
 
 def test_wire_datelines_cut_headless_entries_and_related_links_between_them_vanish() -> None:
@@ -66,10 +68,8 @@ def test_wire_datelines_cut_headless_entries_and_related_links_between_them_vani
     # "Recommended Videos" sits inside the entry: dropped, the entry stays whole
     assert school.body.endswith("damaged its roof.") and school.body.count("\n") == 2
     assert talks.body.startswith("VELM — The mediator") and talks.body.count("\n") == 1
-    text = all_text([school, talks])
-    for furniture in ("Velm talks to resume", "generators", "rail yard", "Example Photo",
-                      "Full Screen", "Copyright", "Follow all", "https://"):
-        assert furniture not in text
+    assert_absent([school, talks], "Velm talks to resume", "generators", "rail yard", "Example Photo",
+                      "Full Screen", "Copyright", "Follow all", "https://")
 
 
 def test_stamped_posts_under_key_points_and_signed_clock_times() -> None:
@@ -80,10 +80,8 @@ def test_stamped_posts_under_key_points_and_signed_clock_times() -> None:
         "Power restored in Marenko after three days"]
     hospital = found[0]
     assert hospital.body.count("\n") == 2  # the sponsor line and the twice-printed caption go
-    text = all_text(found)
-    for furniture in ("View post", "sponsor", "Medics load", "Pic:", "Jane Placeholder",
-                      "podcast", "Live reporting", "Sort by", "Watch", "Why you can trust"):
-        assert furniture not in text
+    assert_absent(found, "View post", "sponsor", "Medics load", "Pic:", "Jane Placeholder",
+                      "podcast", "Live reporting", "Sort by", "Watch", "Why you can trust")
 
 
 def test_headline_blocks_keep_their_text_and_drop_teaser_captions_and_sign_offs() -> None:
@@ -95,10 +93,8 @@ def test_headline_blocks_keep_their_text_and_drop_teaser_captions_and_sign_offs(
         "Engineers said the work would take three weeks and cost about 2 million euros.",
         "The city council said residents would receive bottled water until the repairs are finished."]
     assert curfew.headline == "Curfew in Hallen extended by a week"
-    text = all_text([water, curfew])
-    for furniture in ("mediator met", "new channel", "arrives for talks", "liveblogged",
-                      "now closed", "Photograph", "Workers inspect", "Jane Placeholder"):
-        assert furniture not in text
+    assert_absent([water, curfew], "mediator met", "new channel", "arrives for talks", "liveblogged",
+                      "now closed", "Photograph", "Workers inspect", "Jane Placeholder")
 
 
 def test_a_facts_digest_with_quoted_and_short_headlines() -> None:
@@ -117,9 +113,7 @@ def test_a_developments_list_gives_one_update_per_bullet_and_drops_the_introduct
     assert [e.body.split(":")[0] for e in found] == ["Aid arrives", "Curfew extended",
                                                      "Talks planned"]
     assert all(e.section == "Latest major developments in Tolvar and Ostria" for e in found)
-    text = all_text(found)
-    for furniture in ("Below, you will find", "interactive map", "©", "Skip to"):
-        assert furniture not in text
+    assert_absent(found, "Below, you will find", "interactive map", "©", "Skip to")
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.txt")))
@@ -136,7 +130,5 @@ def test_html_links_to_related_articles_and_captions_in_paragraphs_never_cut_an_
     school, generators, curfew = found
     assert school.body.count("\n") == 1 and generators.body.count("\n") == 1
     assert curfew.body == "The military administration in Hallen extended the night curfew by another week."
-    text = all_text(found)
-    for furniture in ("How The Velm Talks", "Photo:", "Hospital staff", "Sign up", "enters its",
-                      "Firefighters", "now closed"):
-        assert furniture not in text
+    assert_absent(found, "How The Velm Talks", "Photo:", "Hospital staff", "Sign up", "enters its",
+                      "Firefighters", "now closed")
