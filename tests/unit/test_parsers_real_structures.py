@@ -69,6 +69,7 @@ def test_wire_datelines_cut_headless_entries_and_related_links_between_them_vani
     assert school.body.endswith("damaged its roof.") and school.body.count("\n") == 2
     assert talks.body.startswith("VELM — The mediator") and talks.body.count("\n") == 1
     assert_absent([school, talks], "Velm talks to resume", "generators", "rail yard", "Example Photo",
+                  "two-week pause", "Analysts",
                       "Full Screen", "Copyright", "Follow all", "https://")
 
 
@@ -132,3 +133,11 @@ def test_html_links_to_related_articles_and_captions_in_paragraphs_never_cut_an_
     assert curfew.body == "The military administration in Hallen extended the night curfew by another week."
     assert_absent(found, "How The Velm Talks", "Photo:", "Hospital staff", "Sign up", "enters its",
                       "Firefighters", "now closed")
+
+
+def test_a_page_that_opens_with_its_introduction_keeps_its_first_headline() -> None:
+    found = entries("intro_first_headlines.txt")
+    assert [e.headline for e in found] == [
+        "Drone strike damages school in Hallen, officials say",
+        "'We will rebuild': Marenko residents clear rubble after strike"]
+    assert_absent(found, "liveblogged")

@@ -32,10 +32,12 @@ _CLOSE = "'\"’”)»* "
 
 @dataclass(frozen=True)
 class Line:
-    """One paragraph-sized piece of a page. ``tag``: "h" heading, "li" bullet, "time" stamp."""
+    """One paragraph-sized piece of a page."""
 
     text: str
-    tag: str | None = None  # also "n": a numbered post heading ("2. Talks resume in Velm")
+    # "h" heading, "li" bullet, "time" stamp, "n" numbered post heading ("2. Talks resume"),
+    # "intro": the introduction a page opens with (no text of any entry)
+    tag: str | None = None
     ref: str | None = None  # the page's own id for the entry this line opens (html id)
 
 
@@ -72,7 +74,7 @@ def segment(lines: list[Line], page_date: date | None, warnings: list[str], *,
     from services.ingest.parsers.headings import by_headings
 
     markers = [(i, m) for i, line in enumerate(lines)
-               if line.tag != "time" and (m := _marker(line)) is not None]
+               if line.tag not in ("time", "intro") and (m := _marker(line)) is not None]
     headings = sum(1 for line in lines if line.tag == "h")
     # Marked-up headings outnumbering the stamps mean a stamp sits inside each headed
     # entry (above or below its heading): headings cut, stamps only date.

@@ -33,10 +33,15 @@ class _Open:
     bullets: bool = False
     entry_id: str | None = None
 
-    def close(self, min_words: int = 12, listed: bool = False) -> Entry | None:
+    def close(self, min_words: int = 12, listed: bool = False, last: bool = True) -> Entry | None:
         if not self.paras:
             return None
         body = "\n".join(self.paras)
+        # A headline over lines none of which is a sentence or a bullet is a teaser (a
+        # related link and its dek), unless it is the last entry of a page cut short.
+        if self.headline is not None and self.kind == "update" and not last and not self.bullets \
+                and not any(map(ends_sentence, self.paras)) and not is_dateline(self.paras[0]):
+            return None
         # Headless scraps (a leftover label, a one-line standfirst, a title or a teaser's
         # dek with no sentence in it) are no entries; a dateline still opens one, and a
         # bullet of a list of developments need not end like a sentence.
@@ -61,8 +66,8 @@ class _Walk:
     listing: Literal["", "all", "bullets"] = ""  # under a section: each item is an entry
     pending: datetime | None = None  # a time stamp waiting for the entry it belongs to
 
-    def close(self) -> None:
-        if self.cur is not None and (entry := self.cur.close(self.min_words)) is not None:
+    def close(self, last: bool = False) -> None:
+        if self.cur is not None and (entry := self.cur.close(self.min_words, last=last)) is not None:
             self.entries.append(entry)
         self.cur = None
 
@@ -122,9 +127,8 @@ class _Walk:
             # "What you need to know:" over bullets: the page's digest, one summary.
             self.cur = _Open(None, kind="summary", section=line.text.rstrip(": "))
             return
-        if self.cur is not None and self.cur.headline is None and self.cur.paras \
-                and is_dateline(line.text):
-            self.close()  # a wire-style dateline opens the next headless entry
+        if self.cur is not None and self.cur.paras and is_dateline(line.text):
+            self.close()  # a wire-style dateline opens the next entry
         if _list_intro(line, nxt) and (self.cur is None or self.cur.headline is None):
             # "Key developments on Tuesday:" over bullets: each bullet is an entry.
             self.close()
@@ -168,13 +172,15 @@ def by_headings(lines: list[Line], marked: bool, *, head: bool = False) -> list[
     following = dict(zip(content, content[1:], strict=False))
     for idx, line in enumerate(lines):
         nxt = lines[following[idx]] if idx in following else None
+        if line.tag == "intro":
+            continue  # only there to say that the page opened with its introduction
         if line.tag == "time":
             walk.stamp(line)
         elif is_heading(line, marked):
             walk.heading(line, nxt, first=idx == content[0])
         else:
             walk.paragraph(line, nxt)
-    walk.close()
+    walk.close(last=True)
     return walk.entries
 
 

@@ -96,7 +96,11 @@ def prepare(lines: list[Line], page_date: date | None) -> tuple[list[Line], date
             continue
         # An introduction ending in ":" over bullets is kept: it makes each bullet an entry.
         over_list = text.endswith(":") and n + 1 < len(kept) and _is_bullet(kept[n + 1])
-        if is_furniture(text) or is_caption(text) or (is_intro(text) and not over_list):
+        if is_intro(text) and not over_list:
+            if n == 0:  # a page that opens with its introduction has no title line after it
+                out.append(Line(text, "intro"))
+            continue
+        if is_furniture(text) or is_caption(text):
             continue
         out.append(Line(text, tag, line.ref))
     return drop_teaser_runs(out), page_date
