@@ -14,44 +14,9 @@ from typing import Literal
 
 from services.ingest.parsers.blocks import DIGEST, Line, heading_shaped, is_dateline, is_heading
 from services.ingest.parsers.dates import parse_instant
-from services.ingest.parsers.framing import (
-    DEVELOPMENTS,
-    continues,
-    ends_sentence,
-    title_cased,
-)
+from services.ingest.parsers.draft import Draft
+from services.ingest.parsers.framing import DEVELOPMENTS, continues, title_cased
 from services.ingest.parsers.model import Entry
-
-
-@dataclass
-class _Open:
-    headline: str | None
-    kind: Literal["update", "summary"] = "update"
-    section: str | None = None
-    published: datetime | None = None
-    paras: list[str] = field(default_factory=list)
-    bullets: bool = False
-    entry_id: str | None = None
-
-    def close(self, min_words: int = 12, listed: bool = False, last: bool = True) -> Entry | None:
-        if not self.paras:
-            return None
-        body = "\n".join(self.paras)
-        # A headline over lines none of which is a sentence or a bullet is a teaser (a
-        # related link and its dek), unless it is the last entry of a page cut short.
-        if self.headline is not None and self.kind == "update" and not last and not self.bullets \
-                and not any(map(ends_sentence, self.paras)) and not is_dateline(self.paras[0]):
-            return None
-        # Headless scraps (a leftover label, a one-line standfirst, a title or a teaser's
-        # dek with no sentence in it) are no entries; a dateline still opens one, and a
-        # bullet of a list of developments need not end like a sentence.
-        if self.headline is None and self.kind == "update" and (
-                len(body.split()) < min_words
-                or not (listed or any(map(ends_sentence, self.paras))
-                        or is_dateline(self.paras[0]))):
-            return None
-        return Entry(self.headline, body, kind=self.kind, section=self.section,
-                     entry_id=self.entry_id, published_at=self.published)
 
 
 @dataclass
@@ -62,7 +27,7 @@ class _Walk:
     title_case_page: bool = False  # the page's own headlines are Title Case
     entries: list[Entry] = field(default_factory=list)
     section: str | None = None
-    cur: _Open | None = None
+    cur: Draft | None = None
     listing: Literal["", "all", "bullets"] = ""  # under a section: each item is an entry
     pending: datetime | None = None  # a time stamp waiting for the entry it belongs to
 
@@ -102,7 +67,7 @@ class _Walk:
             self.section, self.listing = None, ""
         words = len(line.text.split())
         if DIGEST.match(line.text):
-            self.cur = _Open(None, kind="summary", section=line.text)
+            self.cur = Draft(None, kind="summary", section=line.text)
         elif first and line.tag is None:
             pass  # the first line of an unmarked page is its title
         elif nxt is None or is_heading(nxt, self.marked):
@@ -113,7 +78,7 @@ class _Walk:
         elif nxt.tag == "li" and (words <= 6 or DEVELOPMENTS.search(line.text)):
             self.section, self.listing = line.text, "bullets"
         else:
-            self.cur = _Open(line.text, section=self.section, published=self.pending,
+            self.cur = Draft(line.text, section=self.section, published=self.pending,
                              entry_id=line.ref)
             self.pending = None
 
@@ -125,7 +90,7 @@ class _Walk:
             self.close()  # a bulleted digest ends where its bullets end
         if _list_intro(line, nxt) and DIGEST.match(line.text) and self.cur is None:
             # "What you need to know:" over bullets: the page's digest, one summary.
-            self.cur = _Open(None, kind="summary", section=line.text.rstrip(": "))
+            self.cur = Draft(None, kind="summary", section=line.text.rstrip(": "))
             return
         if self.cur is not None and self.cur.paras and is_dateline(line.text):
             self.close()  # a wire-style dateline opens the next entry
@@ -135,13 +100,13 @@ class _Walk:
             self.section, self.listing = line.text.rstrip(": "), "bullets"
             return
         if self.listing or (self.cur is None and line.tag == "li"):
-            single = _Open(None, section=self.section, published=self.pending, paras=[line.text])
+            single = Draft(None, section=self.section, published=self.pending, paras=[line.text])
             if (entry := single.close(min_words=4, listed=True)) is not None:
                 self.entries.append(entry)
             self.pending = None
             return
         if self.cur is None:
-            self.cur, self.pending = _Open(None, section=self.section, published=self.pending), None
+            self.cur, self.pending = Draft(None, section=self.section, published=self.pending), None
         self.cur.paras.append(line.text)
         self.cur.bullets = self.cur.bullets or line.tag == "li"
 
