@@ -1,71 +1,47 @@
-"""Segmentation evaluation: does ``frontwire parse`` cut the seed pages as the gold says?
+"""Segmentation evaluation: does ``frontwire parse`` cut real pages as their gold says?
 
-``python -m services.ingest.evaluate [SEEDS_DIR] [--gold PATH]`` runs the real CLI on
-each seed and scores it as ../shared/eval/LABELS.md describes:
+``python -m services.ingest.evaluate [SEEDS_DIR] [--gold PATH] [--pages DIR] [--manifest PATH]``
+runs the real CLI on the three sample pages (gold: ../shared/eval/gold-dev.jsonl) and on
+the gathered pages of other outlets (gold: the repo's manifest, copies in ../shared/pages),
+and prints per page, scored as ../shared/eval/LABELS.md describes:
 
 * found: share of gold updates matched by a predicted entry (token Jaccard >= 0.8);
-* real: share of predicted entries that match a gold update or summary.
+* real: share of predicted entries that match a gold update or summary;
+* phantoms: the entries that match nothing, by kind (caption, related, intro, other).
 
-Exit 0 when both are >= 0.95 on every seed, 1 otherwise; 0 with "skipped" when the
-shared data is absent.
+Exit 0 when both are >= 0.95 on every page scored, 1 otherwise; a set whose data is
+absent is reported as "skipped" (exit 0 when nothing else fails).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
+
+from services.ingest.pageset import ManifestError, gold_rows, load_manifest
+from services.ingest.segscore import TARGET, THRESHOLD, Score, jaccard, score, tokens
+
+__all__ = ["TARGET", "THRESHOLD", "Score", "jaccard", "main", "score", "tokens"]
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
 DEFAULT_GOLD = ROOT.parent / "shared" / "eval" / "gold-dev.jsonl"
-THRESHOLD = 0.8
-TARGET = 0.95
-_WORD = re.compile(r"\w+")
+DEFAULT_PAGES = ROOT.parent / "shared" / "pages"
+DEFAULT_MANIFEST = ROOT / "tests" / "data" / "ingest" / "pages.json"
+_ROW = "{:<44} {:<16} {:>4} {:>4} {:>6} {:>6}  {}"
 
 
-@dataclass(frozen=True)
-class Score:
-    doc: str
-    gold: int
-    predicted: int
-    found: float
-    real: float
-
-    @property
-    def passed(self) -> bool:
-        return self.found >= TARGET and self.real >= TARGET
-
-
-def tokens(text: str) -> frozenset[str]:
-    return frozenset(_WORD.findall(text.casefold()))
-
-
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
-
-
-def score(doc: str, gold: list[dict[str, object]], predicted: list[str]) -> Score:
-    """Found and real for one page (an empty side scores 1.0 only if the other is empty too)."""
-    pred = [tokens(t) for t in predicted]
-    gold_updates = [tokens(str(g["text"])) for g in gold if g["kind"] == "update"]
-    gold_all = [tokens(str(g["text"])) for g in gold]
-    found = sum(any(jaccard(g, p) >= THRESHOLD for p in pred) for g in gold_updates)
-    real = sum(any(jaccard(p, g) >= THRESHOLD for g in gold_all) for p in pred)
-    return Score(doc, len(gold_updates), len(pred),
-                 found / len(gold_updates) if gold_updates else float(not pred),
-                 real / len(pred) if pred else float(not gold_updates))
-
-
-def predict(path: Path) -> tuple[list[str], str]:
+def predict(path: Path, kind: str | None = None) -> tuple[list[str], str]:
     """Texts of the updates the CLI prints for ``path``, and its stderr."""
-    proc = subprocess.run([sys.executable, "-m", "frontwire", "parse", str(path)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, check=False)
+    cmd = [sys.executable, "-m", "frontwire", "parse", str(path)]
+    if kind:
+        cmd += ["--kind", kind]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     texts = []
     for line in proc.stdout.splitlines():
         if line.strip():
@@ -74,38 +50,83 @@ def predict(path: Path) -> tuple[list[str], str]:
     return texts, proc.stderr.strip()
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    args.add_argument("seeds", nargs="?", type=Path, default=DEFAULT_SEEDS)
-    args.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
-    opts = args.parse_args(argv)
-    if not opts.seeds.is_dir() or not opts.gold.is_file():
-        print(f"segmentation eval skipped: {opts.seeds} or {opts.gold} not found")
-        return 0
+def _seed_scores(seeds: Path, gold: Path) -> list[tuple[str, Score, str]] | None:
+    if not seeds.is_dir() or not gold.is_file():
+        return None
     by_doc: dict[str, list[dict[str, object]]] = defaultdict(list)
-    for line in opts.gold.read_text(encoding="utf-8").splitlines():
+    for line in gold.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
             by_doc[row["doc"]].append(row)
-    scores = []
-    print(f"{'seed':<36} {'gold':>5} {'pred':>5} {'found':>7} {'real':>7}")
+    out = []
     for doc in sorted(by_doc):
-        path = opts.seeds / doc
+        path = seeds / doc
         texts, stderr = predict(path) if path.is_file() else ([], "missing seed file")
-        result = score(doc, by_doc[doc], texts)
-        scores.append(result)
+        out.append(("sample", score(doc, by_doc[doc], texts), stderr if not texts else ""))
+    return out
+
+
+def _page_scores(pages: Path, manifest: Path) -> list[tuple[str, Score, str]] | None:
+    if not pages.is_dir() or not manifest.is_file():
+        return None
+    out = []
+    for page in load_manifest(manifest):
+        path = pages / page.file
+        if not path.is_file():
+            out.append((page.outlet, score(page.file, [], []), "skipped: copy not found"))
+            continue
+        rows = gold_rows(page, path.read_text(encoding="utf-8"))
+        texts, stderr = predict(path, page.kind)
+        out.append((page.outlet, score(page.file, rows, texts), stderr if not texts else ""))
+    return out
+
+
+def _print_set(title: str, results: Sequence[tuple[str, Score, str]]) -> None:
+    print(f"-- {title}")
+    for outlet, result, note in results:
         mark = "ok" if result.passed else "BELOW TARGET"
-        print(f"{doc:<36} {result.gold:>5} {result.predicted:>5} {result.found:>7.3f} "
-              f"{result.real:>7.3f}  {mark}")
-        if stderr and not texts:
-            print(f"    {stderr}")
-    gold_n = sum(s.gold for s in scores)
-    pred_n = sum(s.predicted for s in scores)
-    found = sum(s.found * s.gold for s in scores) / gold_n if gold_n else 1.0
-    real = sum(s.real * s.predicted for s in scores) / pred_n if pred_n else 1.0
-    print(f"{'overall':<36} {gold_n:>5} {pred_n:>5} {found:>7.3f} {real:>7.3f}")
-    passed = all(s.passed for s in scores)
-    print(f"target found >= {TARGET} and real >= {TARGET} on every seed: "
+        print(_ROW.format(result.doc[:44], outlet[:16], result.gold, result.predicted,
+                          f"{result.found:.3f}", f"{result.real:.3f}",
+                          f"{result.phantom_note():<30} {mark}"))
+        if note:
+            print(f"    {note[:200]}")
+    gold_n = sum(s.gold for _, s, _ in results)
+    pred_n = sum(s.predicted for _, s, _ in results)
+    found = sum(s.found * s.gold for _, s, _ in results) / gold_n if gold_n else 1.0
+    real = sum(s.real * s.predicted for _, s, _ in results) / pred_n if pred_n else 1.0
+    outlets = len({o for o, _, _ in results})
+    print(_ROW.format(f"overall ({len(results)} pages, {outlets} outlets)", "", gold_n, pred_n,
+                      f"{found:.3f}", f"{real:.3f}", ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    args.add_argument("seeds", nargs="?", type=Path, default=DEFAULT_SEEDS)
+    args.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    args.add_argument("--pages", type=Path, default=DEFAULT_PAGES)
+    args.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST)
+    opts = args.parse_args(argv)
+    print(_ROW.format("page", "outlet", "gold", "pred", "found", "real", "phantoms"))
+    scored: list[Score] = []
+    sets = [("the three samples", opts.seeds, opts.gold, _seed_scores),
+            ("gathered pages of other outlets", opts.pages, opts.manifest, _page_scores)]
+    for title, folder, gold, run in sets:
+        where = f"{folder} or {gold}"
+        try:
+            results = run(folder, gold)
+        except ManifestError as exc:
+            print(f"-- {title}: {exc}")
+            return 1
+        if results is None:
+            print(f"-- {title}: skipped ({where} not found)")
+            continue
+        _print_set(title, results)
+        scored += [s for _, s, note in results if not note.startswith("skipped")]
+    if not scored:
+        print("segmentation eval skipped: no pages to score")
+        return 0
+    passed = all(s.passed for s in scored)
+    print(f"target found >= {TARGET} and real >= {TARGET} on every page: "
           f"{'met' if passed else 'NOT met'}")
     return 0 if passed else 1
 

@@ -11,7 +11,7 @@ its words, so the rules carry over to outlets we have not seen.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from services.ingest.parsers.dates import Marker, parse_instant, parse_marker, resolve
@@ -23,15 +23,20 @@ _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "these", "thos
 DIGEST = re.compile(r"^(here'?s )?(what (you need|we) (to )?know|what we know( so far)?|summary"
                      r"|key (points|takeaways)|at a glance|in brief|in short|the latest|catch up"
                      r"|recap|tl;? ?dr|the story so far)\b", re.I)
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’ -]{2,30}(, [A-Z][\w.'’ -]{1,30})?( \((AP|AFP|Reuters|dpa)\))? [—–-]{1,2} \S"
+    r"|^[A-Z][A-Z .'’-]{2,30}, [A-Z][a-z]{2,8}\.? \d{1,2} \((Reuters|AP|AFP)\) [—–-] ")
 _OPEN_QUOTES = "'\"‘“«("
 _CLOSE = "'\"’”)»* "
 
 
 @dataclass(frozen=True)
 class Line:
-    """One paragraph-sized piece of a page. ``tag``: "h" heading, "li" bullet, "time" stamp."""
+    """One paragraph-sized piece of a page."""
 
     text: str
+    # "h" heading, "li" bullet, "time" stamp, "n" numbered post heading ("2. Talks resume"),
+    # "intro": the introduction a page opens with (no text of any entry)
     tag: str | None = None
     ref: str | None = None  # the page's own id for the entry this line opens (html id)
 
@@ -47,10 +52,16 @@ def heading_shaped(text: str) -> bool:
     first = text.lstrip(_OPEN_QUOTES)[:1]
     if not (first.isupper() or first.isdigit()):
         return False
-    if words[0].lower().strip(_OPEN_QUOTES) in _PRONOUNS:
-        return False
-    # A line wholly inside quotation marks is reported speech, not a headline.
-    return not (text[0] in _OPEN_QUOTES and text[-1] in _CLOSE.strip())
+    # A line wholly inside quotation marks is reported speech, not a headline, unless it
+    # is a short quoted phrase that does not end like a sentence ("'We need heat now'").
+    if text[0] in _OPEN_QUOTES and text[-1] in _CLOSE.strip():
+        return len(words) <= 8 and text.rstrip(_CLOSE)[-1:] not in "?!."
+    return words[0].lower() not in _PRONOUNS and not is_dateline(text)
+
+
+def is_dateline(text: str) -> bool:
+    """A wire-style paragraph that opens an entry: "KYIV, Ukraine — President ..."."""
+    return bool(_DATELINE.match(text))
 
 
 def segment(lines: list[Line], page_date: date | None, warnings: list[str], *,
@@ -63,11 +74,12 @@ def segment(lines: list[Line], page_date: date | None, warnings: list[str], *,
     from services.ingest.parsers.headings import by_headings
 
     markers = [(i, m) for i, line in enumerate(lines)
-               if line.tag != "time" and (m := parse_marker(line.text)) is not None]
+               if line.tag not in ("time", "intro") and (m := _marker(line)) is not None]
     headings = sum(1 for line in lines if line.tag == "h")
     # Marked-up headings outnumbering the stamps mean a stamp sits inside each headed
     # entry (above or below its heading): headings cut, stamps only date.
-    if len(markers) >= 2 and not (marked_headings and headings >= len(markers)):
+    numbered = any(lines[i].tag == "n" for i, _ in markers)
+    if (len(markers) >= 2 or numbered) and not (marked_headings and headings >= len(markers)):
         return _by_markers(lines, markers, page_date, warnings, marked_headings)
     marker_at = dict(markers)
     stamped = []
@@ -80,6 +92,11 @@ def segment(lines: list[Line], page_date: date | None, warnings: list[str], *,
     return by_headings(stamped, marked_headings)
 
 
+def _marker(line: Line) -> Marker | None:
+    # A numbered post heading opens an entry the way a time stamp does, and is its headline.
+    return Marker(None, None, "") if line.tag == "n" else parse_marker(line.text)
+
+
 def is_heading(line: Line, marked: bool) -> bool:
     """A line that opens an entry or a section: marked up as one, or shaped like one."""
     if line.tag == "h":
@@ -89,25 +106,26 @@ def is_heading(line: Line, marked: bool) -> bool:
 
 def _by_markers(lines: list[Line], markers: list[tuple[int, Marker]], page_date: date | None,
                 warnings: list[str], marked: bool) -> list[Entry]:
-    entries: list[Entry] = []
-    # Before the first marker sit the title, captions, links and perhaps the page's own
-    # digest or introduction: whatever survives the heading rules there is a summary.
+    # Before the first marker sit the title, prompts, captions, links and perhaps the page's
+    # own digest, or a post whose stamp is out of view: only what survives the heading
+    # rules with a substantial body counts.
     from services.ingest.parsers.headings import by_headings
 
-    for entry in by_headings(lines[: markers[0][0]], marked):
-        entries.append(replace(entry, kind="summary"))
+    entries = by_headings(lines[: markers[0][0]], marked, head=True)
     unresolved = False
     for k, (start, marker) in enumerate(markers):
         end = markers[k + 1][0] if k + 1 < len(markers) else len(lines)
         stamps = [s for ln in lines[start + 1: end] if ln.tag == "time" and (s := parse_instant(ln.text))]
         chunk = [ln for ln in lines[start + 1: end] if ln.tag != "time"]
-        headline = None
+        headline = lines[start].text if lines[start].tag == "n" else None
         paras = [marker.rest] if marker.rest else []
-        if not paras and len(chunk) >= 2 and is_heading(chunk[0], marked):
+        if headline is None and not paras and len(chunk) >= 2 and is_heading(chunk[0], marked):
             headline, chunk = chunk[0].text, chunk[1:]
+        chunk = _trim_bare_headings(chunk, marked, leading=headline is not None)
         paras += [ln.text for ln in chunk]
         if not paras:
-            warnings.append(f"timestamp marker with no text skipped: {lines[start].text[:60]!r}")
+            if chunk or end != start + 1:  # two stamps in a row ("2h ago", "16:45") are one
+                warnings.append(f"timestamp marker with no text skipped: {lines[start].text[:60]!r}")
             continue
         # A machine-readable stamp in the entry beats a clock time read against the page date.
         published = stamps[0] if stamps else resolve(marker, page_date)
@@ -116,3 +134,17 @@ def _by_markers(lines: list[Line], markers: list[tuple[int, Marker]], page_date:
     if unresolved:
         warnings.append("no page date found: times of timestamped entries left unset")
     return entries
+
+
+def _trim_bare_headings(chunk: list[Line], marked: bool, leading: bool) -> list[Line]:
+    """An entry's lines without the headline-like lines that have no body of their own:
+    at its end (alt text, a related link) and, under its headline, before its first
+    paragraph (bylines, alt text)."""
+    def bare(line: Line) -> bool:  # short: a long unpunctuated line is a sentence cut short
+        return line.tag is None and len(line.text.split()) <= 12 and is_heading(line, marked)
+
+    while chunk and bare(chunk[-1]):
+        chunk = chunk[:-1]
+    while leading and chunk and bare(chunk[0]):
+        chunk = chunk[1:]
+    return chunk

@@ -40,8 +40,10 @@ _AGO = r"(?:\d{1,3}\s*(?:m|mins?|minutes?|h|hrs?|hours?)\s+ago\s*)?"
 # "16.05 GMT, 22 Oct 2024": a date printed after the time dates that entry.
 _DAY = (r"(?:\s*,?\s*(?P<day>(?:19|20)\d{2}-\d{2}-\d{2}|[a-z]{3,9}\.? \d{1,2},? (?:19|20)\d{2}"
         r"|\d{1,2} [a-z]{3,9}\.?,? (?:19|20)\d{2}))?")
+# "03:42 , Jane Doe": a stamp signed by its author; the name is no part of the entry.
+_BYLINE = r"|\s*,\s*(?-i:[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3})"
 _MARKER = re.compile(r"^" + _AGO + r"(?:" + _LABEL + r"\s*[:\-–—]?\s*)?" + _TIME + _TZ + _DAY
-                     + r"\s*(?:[:\-–—|]\s*(?P<rest>.*))?$", re.I)
+                     + r"\s*(?:[:\-–—|]\s*(?P<rest>.*)" + _BYLINE + ")?$", re.I)
 # "2h ago" / "35 minutes ago": relative stamps still mark where an entry begins.
 _RELATIVE = re.compile(r"^(\d{1,3}\s*(m|mins?|minutes?|h|hrs?|hours?)\s+ago|just now)$", re.I)
 _ORIGIN = re.compile(r"^(?P<label>original (?:entry|post)|first (?:entry|post))\s*:\s*(?P<rest>.*)$", re.I)

@@ -11,24 +11,43 @@ import re
 from services.ingest.parsers.dates import find_page_date, strip_leading_date
 
 _WHOLE_LINE = [
-    # captions and credits: "Map: ...", "Photo: ...", "Image credit: ..."
-    r"^(photo(graph)?|image|picture|pic|map|graphic|illustration|credit|caption)s?( credit)?\s*:",
+    # captions and credits: "Map: ...", "Photo: ...", "Image credit: ...", "Pic: AP"
+    r"^(photo(graph)?|image|picture|pic|map|graphic|illustration|credit|caption|video)s?"
+    r"( credit| caption| source)?\s*[:,]",
     # related-article links and navigation
     r"^(related|read more|see also|more on this( story)?|recommended|most read|read next|also read"
     r"|further reading|more coverage|more from|you may also like|watch|listen)\b\s*[:\-–—|]",
     r"^(advertisement|sponsored( content)?|skip to (main )?content|loading\W*|show (more|less)"
     r"|load more( updates)?|show latest updates|back to top|copy link|share( this)?( post| article)?"
-    r"|listen to this article|comments?)\W*$",
+    r"|listen to this article|comments?|recommended( videos?| stories| articles| reading)?"
+    r"|related( stories| articles| coverage| content)?|(watch|play|video|listen)( video| now| live)?"
+    r"|full screen|\d{1,3} ?/ ?\d{1,3}|live( updates| reporting| coverage| blog)?( \(closed\))?"
+    r"|get involved|find out more|sort by:?.*|(latest|oldest)sort by.*|got a tv licen[cs]e\?"
+    r"|why you can trust .{1,40}|all times (are|stated are) .{1,40}|.{0,160} view post)\W*$",
+    # a page's staff credits: "Edited by ...", "Live reporting from ...", "Live updates by ..."
+    r"^(edited by|live (reporting|updates|coverage) (by|from)|the (writers|editors|reporters) of"
+    r" (today's|today’s|this|the) live) ",
     # the blog announcing its own end or pause
-    r"^(these|this|our) (live )?(updates?|live ?blog|blog|coverage|page) (is|are|has|have)( now)?"
-    r"( been)? (closed|ended|paused|finished)\b",
-    r"^we('re| are| have| will)? (now )?(closing|pausing|ending|wrapping up|closed|paused)"
+    r"^((these|this|our|the) )?(live )?(updates?|live ?blog|blog|coverage|page)( of live coverage)?"
+    r" (is|are|has|have)( now)?( been)? (closed|ended|paused|finished)\b",
+    r"^we('re| are| have| will|’re)? (now )?(closing|pausing|ending|wrapping up|closed|paused)"
     r" (this|our|the) (live ?blog|live coverage|coverage|updates)\b",
+    r"^(thank you|thanks) for (joining|reading|following)\b",
+    # link prompts: "Find an interactive map ... here.", "Go to https://... for more coverage"
+    r"^(click|find|read|see|watch|listen|follow|go to)\b.{0,120}\b(here|coverage|at)\W*$",
+    r"^.{0,80}https?://\S+.{0,40}$",
+    # a bare lower-case label or sponsor's name standing alone ("news", "example sponsor")
+    r"^(?-i:[a-z]+( [a-z]+){0,2})$",
+    # "Copyright 2022 The Agency. All rights reserved"; a page title with its site's name
+    r"^copyright\b.{0,80}$",
+    r"^[^|]{3,120}( \| [^|]{2,40}){2,}$",
     # agency sign-offs: "ab/xy (AFP, AP, dpa)", "(AFP, Reuters)"
     r"^[a-z]{1,4}(/[a-z]{1,4})+\s*(\([^()]{0,80}\))?$",
     r"^\(\s*[A-Z][\w.&-]*(\s*[,/]\s*[A-Z][\w.&-]*)*\s*\)$",
-    # bylines
+    r"^\([^()]{0,40}\b(AFP|AP|Reuters|REUTERS|dpa|EFE|ANSA|Xinhua|TASS|UPI)\b[^()]{0,40}\)$",
+    # bylines, and an author's sign-off under an entry: "— Jane Doe"
     r"^(by|from) [A-Z][\w'’.-]+( [A-Z][\w'’.-]+){0,3}(\s*(,|and|&|in)\s.{0,60})?$",
+    r"^[—–-]\s*[A-Z][\w'’.-]+( [A-Z][\w'’.-]+){0,3}$",
 ]
 _ANYWHERE_SHORT = [
     r"\bclick here\b",
@@ -52,6 +71,14 @@ _DATELINE_START = re.compile(
     r"\s*((first |last )?(published|updated|posted|modified|dated?)\b|\d"
     r"|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d)", re.I)
 _CLOCK = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*([A-Z]{2,4}\b)?\s*", re.I)
+# A credit closing a caption: bracketed with a slash or "via", or after a "Photo:"-like label.
+_CREDIT_END = re.compile(
+    r"([\[(][^\[\]()]{2,80}(/| via )[^\[\]()]{1,80}[\])]|\b(photograph|photo|pic|picture|image"
+    r"|credit)s?\s*:\s*[^.:]{2,80}|\b(AP|AFP|EPA)( Photo)?/[A-Z].{0,60})\s*$", re.I)
+# A picture agency's name closing an unpunctuated line; a news agency's name alone ("said,
+# according to AP") closes sentences too, so it counts only after a photographer's slash.
+_AGENCY_END = re.compile(r"([^.!?\"”]\s+(getty images|shutterstock)|\w/(reuters|afp|ap|epa(-efe)?))\s*$",
+                         re.I)
 _ENDS_WITH_DATE = re.compile(r",?\s*\w+ \d{1,2}, (19|20)\d{2}\s*$|,?\s*\d{1,2} \w+ (19|20)\d{2}\s*$")
 
 
@@ -72,9 +99,16 @@ def is_furniture(line: str) -> bool:
 
 
 def is_caption(line: str) -> bool:
-    """A photo caption: a short, unpunctuated line that ends with the date it was taken."""
+    """A photo or video caption: a line that ends with its credit ("(AP Photo/J. Doe)",
+    "[NAME / AFP]", "Photograph: Agency/AP", "Getty Images"), or a short, unpunctuated
+    line that ends with the date it was taken."""
     text = line.strip()
-    return len(text.split()) <= 25 and not text.endswith(".") and bool(_ENDS_WITH_DATE.search(text))
+    words = len(text.split())
+    if words > 80:
+        return False
+    if _CREDIT_END.search(text) or _AGENCY_END.search(text):
+        return True
+    return words <= 25 and not text.endswith(".") and bool(_ENDS_WITH_DATE.search(text))
 
 
 def split_dateline(line: str) -> tuple[bool, str]:

@@ -21,6 +21,7 @@ from services.ingest.parsers.dom import (
     main_node,
     text_lines,
 )
+from services.ingest.parsers.framing import ends_sentence
 from services.ingest.parsers.model import ParseResult
 from services.ingest.parsers.text import decode, prepare
 
@@ -65,6 +66,8 @@ def html_lines(tree: LexborHTMLParser) -> list[Line]:
         if has_inner(node, _INNER_BLOCKS):
             continue  # its inner blocks come on their own
         line = _SPACE.sub(" ", node.text(deep=True, separator="")).strip()
+        if _link_only(node, line):
+            continue  # a related article's headline, linked: never an entry, never a cut
         if line and node.tag != "h1":  # h1 is the page's title, not an entry
             tag = _tag(node)
             lines.append(Line(line, tag, container_id(node) if tag == "h" else None))
@@ -93,6 +96,14 @@ def _stamp_lines(node: LexborNode) -> list[Line]:
     if stamp:
         lines.append(Line(stamp, "time"))
     return lines
+
+
+def _link_only(node: LexborNode, text: str) -> bool:
+    """A paragraph or bullet that is nothing but one link whose text is no sentence."""
+    if node.tag not in ("p", "li", "dd", "dt") or not text or ends_sentence(text):
+        return False
+    links = node.css("a")
+    return len(links) == 1 and _SPACE.sub(" ", links[0].text(deep=True)).strip() == text
 
 
 def _tag(node: LexborNode) -> str | None:
