@@ -187,6 +187,13 @@ class StoryStore:
                 profile=doc or None, seen_at=now))
         return update_id
 
+    def reasons(self, story_id: str) -> dict[str, list[str]]:
+        """Why each report of a story joined it, by update id (empty for the first)."""
+        m = story_members.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(m.update_id, m.reasons).where(m.story_id == story_id)).all()
+        return {update_id: list(why or []) for update_id, why in rows}
+
     def _known(self, conn: Any, row: dict[str, Any], classified: ClassifiedUpdate,
                facts: dict[str, Any], pending: list[dict[str, Any]]) -> Assignment:
         """The answer for an update already a member (``row``, maybe still in ``pending``)."""

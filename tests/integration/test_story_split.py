@@ -108,3 +108,11 @@ def test_only_the_operator_may_split_and_unknown_reports_get_404(api, engine):
     missing = client.post(f"/v1/stories/{story_id}/split", json={"update_id": "nope"},
                           headers={"Authorization": f"Bearer {KEY}"})
     assert missing.status_code == 404
+
+
+def test_the_console_feed_shows_why_another_outlet_was_taken_for_the_same_event(api, engine):
+    client, _ = api
+    placed(engine)
+    html = client.get("/").text
+    assert "Also reported by 1 other outlet" in html
+    assert "same event: same place: Dnipro" in html

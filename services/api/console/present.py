@@ -17,6 +17,7 @@ class Report:
     source: str
     headline: str
     url: str | None
+    why: tuple[str, ...] = ()  # why it was taken for the same event
 
 
 @dataclass(frozen=True)
@@ -67,16 +68,19 @@ def _spans(classified: ClassifiedUpdate) -> list[tuple[int, int, str]]:
     return [(sp.start, sp.end, label.value) for label, spans in evidence.items() for sp in spans]
 
 
-def item_view(item: FeedItem, story: list[FeedItem]) -> ItemView:
-    """One feed entry; ``story`` lists every report of its story (this one included)."""
+def item_view(item: FeedItem, story: list[FeedItem], why: dict[str, list[str]] | None = None) -> ItemView:
+    """One feed entry; ``story`` lists every report of its story (this one included), and
+    ``why`` says, by update id, why each joined it."""
     c = item.classified
     upd = c.update
     spans = _spans(c)
     headline = highlight(upd.headline, spans) if upd.headline else None
     body = highlight(upd.body, spans, len(upd.headline) + 1 if upd.headline else 0)
+    why = why or {}
     others = [Report(o.classified.update.source,
                      o.classified.update.headline or o.classified.update.body[:120],
-                     web_link(o.classified.update.url or o.classified.update.page_url))
+                     web_link(o.classified.update.url or o.classified.update.page_url),
+                     tuple(why.get(o.classified.update.id, ())))
               for o in story if o.classified.update.id != upd.id]
     return ItemView(
         id=upd.id, source=upd.source, seen_at=upd.first_seen_at, classified_at=c.classified_at,

@@ -25,6 +25,7 @@ from services.api.keys import ApiKeyStore
 from services.api.routes.sources import _source_out
 from services.ingest.state import IngestState
 from services.notify.feed import FeedStore
+from services.notify.stories import StoryStore
 
 GRAFANA_PORT, GRAFANA_DASHBOARD = 3000, "/d/frontwire-overview"
 FEED_LIMIT = 50
@@ -39,6 +40,7 @@ def router(deps: ApiDeps) -> APIRouter:
     console = Console(deps, ApiKeyStore(deps.engine))
     router = APIRouter(include_in_schema=False)
     feed = FeedStore(deps.engine)
+    story_store = StoryStore(deps.engine)
     ingest = IngestState(deps.engine)
     throughput: dict[str, tuple[float, float]] = {}  # stage -> (monotonic time, count) last seen
 
@@ -50,14 +52,17 @@ def router(deps: ApiDeps) -> APIRouter:
         if since is not None:
             found = [i for i in found if i.classified.classified_at > since]
         stories: dict[str, list] = {}  # type: ignore[type-arg]
+        reasons: dict[str, dict[str, list[str]]] = {}
         views = []
         for item in found:
             story = []
             if item.story_id:
                 if item.story_id not in stories:
                     stories[item.story_id] = feed.story(item.story_id)
+                    reasons[item.story_id] = story_store.reasons(item.story_id) \
+                        if len(stories[item.story_id]) > 1 else {}
                 story = stories[item.story_id]
-            views.append(item_view(item, story))
+            views.append(item_view(item, story, reasons.get(item.story_id or "", {})))
         return views
 
     @router.get("/", response_class=HTMLResponse)
