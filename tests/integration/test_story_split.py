@@ -12,7 +12,15 @@ from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 
 from frontwire.config import load
-from schemas.models import ClassifiedUpdate, Count, Facts, Label, Subscription, Update, WebhookTarget
+from schemas.models import (
+    ClassifiedUpdate,
+    Count,
+    Facts,
+    Label,
+    Subscription,
+    Update,
+    WebhookTarget,
+)
 from services.api.app import ApiDeps, create_app
 from services.api.keys import ApiKeyStore
 from services.notify.alerts import make_alert

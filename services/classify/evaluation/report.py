@@ -110,7 +110,7 @@ def load_sets(names: set[str] | None) -> dict[str, list[dict[str, Any]]]:
             sets["ucdp-test-coded"] = [
                 {"id": e.id, "kind": "update", "text": e.text, "ambiguous": [],
                  "labels": ["civilian_harm"] if e.extra.get("ucdp_civilian_harm") else []} for e in ucdp]
-    web = web_examples()
+    web = web_examples("web")
     if want("web") and web:
         sets["web"] = [_row(e) for e in web]
     return sets

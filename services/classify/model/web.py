@@ -1,9 +1,11 @@
-"""Real 2022-2025 news passages from stored public web pages, for evaluation only.
+"""Real 2022-2025 news passages from stored public web pages.
 
-The passages sit outside the repo, in ``../shared/eval/web/passages.jsonl`` (third-party
-text is never committed); the repo keeps their addresses (``tests/data/classify/SOURCES.md``)
-and their labels (``annotations/web-a.jsonl``, ``web-b.jsonl``). They are never trained
-or tuned on: they stand in for the real reports an evaluator brings.
+The passages sit outside the repo, in ``../shared/eval/web/`` (third-party text is never
+committed); the repo keeps their addresses (``tests/data/classify/SOURCES.md``, so an
+evaluation can leave them out) and their labels (``annotations/web*-a.jsonl``, ``-b``).
+Two sets, gathered separately from different searches:
+- ``passages.jsonl`` (labels ``web-a``/``web-b``): held out, evaluation only;
+- ``passages-2.jsonl`` (labels ``web2-a``/``web2-b``): trained on.
 """
 
 from __future__ import annotations
@@ -15,26 +17,70 @@ import orjson
 from services.classify.model.corpus import ANNOTATIONS, REPO
 from services.classify.model.dataset import DEFAULT_YEAR, Example, merge
 
-WEB = REPO.parent / "shared" / "eval" / "web" / "passages.jsonl"
+WEB_DIR = REPO.parent / "shared" / "eval" / "web"
+SETS = {"web": ("passages.jsonl", "test"), "web2": ("passages-2.jsonl", "train")}
 
 
-def web_examples(path: Path = WEB) -> list[Example]:
-    """The annotated passages; empty when the passages or their labels are absent."""
-    first, second = ANNOTATIONS / "web-a.jsonl", ANNOTATIONS / "web-b.jsonl"
-    if not path.exists() or not first.exists():
+def _labels(name: str) -> dict[str, dict[str, object]]:
+    path = ANNOTATIONS / f"{name}.jsonl"
+    if not path.exists():
+        return {}
+    return {r["id"]: r for r in map(orjson.loads, path.read_bytes().splitlines()) if r}
+
+
+def web_examples(which: str = "web", directory: Path = WEB_DIR) -> list[Example]:
+    """The annotated passages of one set; empty when the passages or their labels are absent."""
+    file_name, split = SETS[which]
+    path = directory / file_name
+    first, second = _labels(f"{which}-a"), _labels(f"{which}-b")
+    if not path.exists() or not first:
         return []
-    labels_a = {r["id"]: r for r in map(orjson.loads, first.read_bytes().splitlines()) if r}
-    labels_b = ({r["id"]: r for r in map(orjson.loads, second.read_bytes().splitlines()) if r}
-                if second.exists() else {})
     out = []
     for line in path.read_bytes().splitlines():
         if not line.strip():
             continue
         row = orjson.loads(line)
-        a = labels_a.get(row["id"])
+        a = first.get(row["id"])
         if a is None:
             continue
-        labels, amb = merge(a, labels_b.get(row["id"]))
+        labels, amb = merge(a, second.get(row["id"]))  # type: ignore[arg-type]
         out.append(Example(row["id"], row["text"], labels, amb, "web", f"web:{row.get('site', '')}",
-                           "test", DEFAULT_YEAR, {}))
+                           split, DEFAULT_YEAR, {}))
     return out
+
+
+def manifest(directory: Path = WEB_DIR) -> list[tuple[str, str, str]]:
+    """(set, id, address) of every passage, for SOURCES.md."""
+    out = []
+    for which, (file_name, _split) in SETS.items():
+        path = directory / file_name
+        if path.exists():
+            out.extend((which, row["id"], row["url"]) for row in
+                       map(orjson.loads, path.read_bytes().splitlines()) if row)
+    return out
+
+
+SOURCES = REPO / "tests" / "data" / "classify" / "SOURCES.md"
+
+
+def write_sources(path: Path = SOURCES) -> int:
+    """Write the manifest of every stored page a passage was taken from; returns the count."""
+    rows = manifest()
+    lines = ["# Stored public web pages behind the web passages",
+             "",
+             "Passages (a headline and its first paragraphs, or one paragraph) of these pages, as",
+             "stored in a public web-page collection, were labelled by `../shared/eval/LABELS.md`",
+             "(`services/classify/model/annotations/web*`). Their text lives in `../shared/eval/web/`,",
+             "never in this repository. Set `web` is held out (evaluation only); set `web2` is",
+             "trained on. An evaluation of frontwire's classifier should leave these pages out.",
+             "Regenerate with `python -m services.classify.model.web`.",
+             "",
+             "| set | passage id | address |",
+             "| --- | --- | --- |"]
+    lines += [f"| {which} | {pid} | {url} |" for which, pid, url in rows]
+    path.write_text("\n".join(lines) + "\n")
+    return len(rows)
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_sources()} passages to {SOURCES}")
