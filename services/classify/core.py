@@ -31,13 +31,14 @@ from services.classify.facts.severity import severity
 from services.classify.language import SUPPORTED, detect
 from services.classify.model.linear import LinearModel, Reading, load
 from services.classify.rules.engine import RuleVerdict, run_rules
-from services.classify.rules.marks import sentence_marks
+from services.classify.rules.marks import NO_HARM, sentence_marks
 from services.classify.text.segment import Segments
 
 _LABELS = tuple(Label)
 _MAX_MODEL_SENTENCES = 2  # model-picked evidence sentences per label, strongest first
 _LOGIT_CLIP = 12.0
 _SHORT_SENTENCES = 3
+_VETOED = 0.3
 
 
 class Classifier:
@@ -75,7 +76,12 @@ class Classifier:
         scores: dict[Label, float] = {}
         for i, label in enumerate(_LABELS):
             inputs = stack_inputs(self.model, reading, rules, i)
-            scores[label] = round(self.model.stackers[label].probability(inputs), 4)
+            score = self.model.stackers[label].probability(inputs)
+            if label is Label.CIVILIAN_HARM and rules.scores[label] == 0.0 and NO_HARM.search(seg.lowered):
+                # "there were no injuries" and no harm the rules read as news: the words of a
+                # strike alone are not harm (capped below any threshold, never above it)
+                score = min(score, _VETOED)
+            scores[label] = round(score, 4)
         labels = [label for label in _LABELS if scores[label] >= self.thresholds[label]]
         evidence = {label: _evidence(seg, reading, rules.sentences[label], _LABELS.index(label))
                     for label in labels}

@@ -1,9 +1,10 @@
 """Sentence marks for the learned model: which sentences the rules read as not news.
 
-A sentence whose news is denied ("Moscow denied that its missiles hit the hospital") or
+A sentence whose news is denied ("Moscow denied that its missiles hit the hospital"),
 that only recalls the past ("Thousands have been killed since 2022", "the town marks ten
-years since the massacre") is read by the model as different words: its features get a
-prefix (``den:``, ``bg:``). Words seen only that way in training weigh little or nothing,
+years since the massacre"), or whose harm has another cause (a flood, an accident, a court
+case) is read by the model as different words: its features get a prefix (``den:``,
+``bg:``, ``alt:``). Words seen only that way in training weigh little or nothing,
 so such a sentence cannot carry a label on the strength of its words alone; where real
 text shows a marked word does matter, the model learns it. The cues are the rules' own
 (``denial``, ``background``).
@@ -11,10 +12,24 @@ text shows a marked word does matter, the model learns it. The cues are the rule
 
 from __future__ import annotations
 
-from services.classify.rules import background, denial
+import re
+
+from schemas.models import Label
+from services.classify.rules import background, cues, denial
 from services.classify.text.segment import Segments
 
-DENIED, BACKGROUND = "den:", "bg:"
+_OTHER_CAUSE = cues.SENTENCE_NEGATION[Label.CIVILIAN_HARM]
+
+DENIED, BACKGROUND, OTHER_CAUSE = "den:", "bg:", "alt:"
+# harm of another cause: a disaster, an accident, a court case (``cues.SENTENCE_NEGATION``) or
+# an accident the rules do not list there
+_ACCIDENT = re.compile(r"\b(?:accident\w*|flooded|inundated|collisions?|derail\w*|engine\s+room|(?:gas|boiler)\s+explosion|"
+                       r"short\s+circuit|electrical\s+fault|(?:house|apartment|kitchen)\s+fire|caught\s+fire\s+"
+                       r"(?:after|due))\b")
+# "no casualties were reported", "nobody was hurt", "there were no injuries"
+NO_HARM = re.compile(r"\b(?:no|without)\s+(?:\w+\s+){0,2}?(?:casualties|injuries|injured|victims|deaths|dead|"
+                     r"fatalities|damage)\b|\bno\s*(?:one|body)\s+(?:was|were)\s+(?:\w+\s+)?(?:hurt|injured|"
+                     r"killed|wounded)\b|\bnobody\s+(?:was\s+)?(?:hurt|injured|killed|wounded)\b")
 
 
 def sentence_marks(seg: Segments, year: int) -> list[str]:
@@ -29,5 +44,7 @@ def sentence_marks(seg: Segments, year: int) -> list[str]:
                 background.background_markers(low, start, end, year) and \
                 not background.FRESH.search(low, start, end):
             mark = BACKGROUND
+        elif _OTHER_CAUSE.search(low, start, end) or _ACCIDENT.search(low, start, end):
+            mark = OTHER_CAUSE
         marks.append(mark)
     return marks
