@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 MODULES = ("bench.bench_classify", "bench.bench_matching", "bench.bench_parse", "bench.bench_producer",
-           "bench.bench_fanout", "bench.bench_pipeline")
+           "bench.bench_stories", "bench.bench_fanout", "bench.bench_pipeline")
 OUT = Path(__file__).parent / "results.json"
 DETAIL = Path(__file__).parent / "results-detail.json"
 KEYS = ("name", "value", "unit", "baseline", "baseline_value", "ratio")

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from schemas.models import ClassifiedUpdate, Facts, Label
@@ -40,6 +41,8 @@ _IDENTIFYING = ("prisoners_exchanged", "bodies_repatriated")  # a different numb
 _TOLLS = ("killed", "injured")
 _ACTOR_LABELS = frozenset({Label.AID, Label.PRISONER_EXCHANGE, Label.ESCALATION})
 # rough US dollars per unit, to tell one aid package from another across currencies
+_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
+_SIDE = re.compile(r"\b(north|south|east|west)(?:ern)?\s+([a-z][\w'-]+(?:\s[a-z][\w'-]+)?)")
 _USD = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27, "DKK": 0.145, "SEK": 0.093, "NOK": 0.092, "JPY": 0.0067,
         "CAD": 0.73, "AUD": 0.65, "NZD": 0.6, "CHF": 1.12, "PLN": 0.25, "UAH": 0.024, "CNY": 0.14,
         "CZK": 0.043}
@@ -60,7 +63,7 @@ class Profile:
     text: str = ""
     main: geo.Place | None = None  # the first place named below country level: where it happened
 
-    @property
+    @cached_property
     def specific(self) -> frozenset[geo.Place]:
         """The most specific places named: districts if any, else towns (a region named
         beside a town is where the town lies: "Marhanets, Dnipropetrovsk region"), else
@@ -71,12 +74,23 @@ class Profile:
                 return found
         return frozenset()
 
-    @property
+    @cached_property
     def countries(self) -> frozenset[str]:
         """The countries (or territories) the report's known places lie in."""
         return frozenset(p.chain()[-1] for p in self.places if geo.known(p))
 
-    @property
+    @cached_property
+    def day(self) -> str | None:
+        """The weekday the report gives for its event (the first one it names)."""
+        m = _WEEKDAY.search(self.text)
+        return m.group(1) if m else None
+
+    @cached_property
+    def sides(self) -> dict[str, str]:
+        """Which side of a place the report is about: "northern gaza" -> {"gaza": "north"}."""
+        return {m.group(2): m.group(1) for m in _SIDE.finditer(self.text)}
+
+    @cached_property
     def parties(self) -> frozenset[str]:
         """The countries of every state or group named, as actor or by its places: who
         gives and who gets aid, who swaps with whom ("the Houthis" and "Yemen" are one)."""
@@ -132,6 +146,12 @@ _AFTER = {"killed": re.compile(rf"\b(?:kill(?:s|ed|ing)|deaths?\s+of|claim(?:s|e
                                             rf"releas(?:e|ed|ing))\s+(?:at\s+least\s+)?{_NUMBER}", re.IGNORECASE)}
 
 
+_STEMS = {"killed": ("kill", "dead", "die", "slain", "perish", "lost their", "death", "claim"),
+          "injured": ("wound", "injur", "hurt"),
+          "prisoners_exchanged": ("free", "releas", "return", "exchang", "swap", "handed", "home",
+                                  "repatriat")}
+
+
 def number(words: str) -> int:
     """'84' -> 84, 'eighty-four' -> 84, 'one hundred and fifty' -> 150; 0 if unreadable."""
     text = words.lower().replace(",", "").replace("-", " ").replace(" and ", " ")
@@ -154,9 +174,12 @@ def tolls(text: str, swap: bool = False) -> dict[str, int]:
     """Counts a text states: "two soldiers killed", "killing five", and, for a swap,
     "84 Ukrainians returned home" or "exchanged 95"."""
     out: dict[str, int] = {}
+    low = text.lower()
     for name in _VERBS:
         if name == "prisoners_exchanged" and not swap:
             continue
+        if not any(stem in low for stem in _STEMS[name]):
+            continue  # most texts name no toll: skip the number patterns
         for pattern in (_BEFORE[name], _AFTER[name]):
             for m in pattern.finditer(text):
                 value = number(m.group(1))
@@ -268,19 +291,6 @@ def _same_amount(a: frozenset[tuple[str, int]], b: frozenset[tuple[str, int]]) -
 
 
 _SITED = frozenset({Label.CIVILIAN_HARM, Label.ESCALATION})  # events that happen at a place
-_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
-_SIDE = re.compile(r"\b(north|south|east|west)(?:ern)?\s+([a-z][\w'-]+(?:\s[a-z][\w'-]+)?)")
-
-
-def _day(text: str) -> str | None:
-    """The weekday a report gives for its event (the first one it names)."""
-    m = _WEEKDAY.search(text)
-    return m.group(1) if m else None
-
-
-def _sides(text: str) -> dict[str, str]:
-    """Which side of a place a report is about: "northern gaza" -> {"gaza": "north"}."""
-    return {m.group(2): m.group(1) for m in _SIDE.finditer(text)}
 
 
 def _apart(new: Profile, old: Profile) -> str:
@@ -301,13 +311,11 @@ def _apart(new: Profile, old: Profile) -> str:
         if not new.specific and not old.specific and new.countries and old.countries and \
                 not new.countries & old.countries:
             return "different countries"
-    day_new, day_old = _day(new.text), _day(old.text)
-    if day_new and day_old and day_new != day_old:
-        return f"different days: {day_old}, {day_new}"
-    sides_new, sides_old = _sides(new.text), _sides(old.text)
-    for where, side in sides_new.items():
-        if sides_old.get(where, side) != side:
-            return f"different parts of {where}: {sides_old[where]}, {side}"
+    if new.day and old.day and new.day != old.day:
+        return f"different days: {old.day}, {new.day}"
+    for where, side in new.sides.items():
+        if old.sides.get(where, side) != side:
+            return f"different parts of {where}: {old.sides[where]}, {side}"
     if Label.PRISONER_EXCHANGE in labels and new.main and old.main and new.main.level >= 2 and \
             old.main.level >= 2 and geo.known(new.main) and geo.known(old.main) and \
             not geo.related(new.main, old.main):

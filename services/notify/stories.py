@@ -34,6 +34,7 @@ from services.notify.story_index import StoryIndex
 WINDOW = timedelta(hours=36)
 _IN_CHUNK = 500  # ids per IN (...): well inside SQLite's and PostgreSQL's parameter limits
 _TOLLS = ("killed", "injured")
+_RECENT = 4  # a story's latest reports a new one is compared with, beside its first
 
 __all__ = ["WINDOW", "Assignment", "StoryStore", "NotAMember", "fact_changes", "signature",
            "similarity"]
@@ -162,7 +163,8 @@ class StoryStore:
                 head = index.heads[story_id]
                 if compare(report, head).apart:
                     continue  # what tells this report from the story's first one
-                for member in members.get(story_id, [head]):
+                known = members.get(story_id, [head])
+                for member in known[:1] + known[-_RECENT:]:  # the first report and the latest ones
                     verdict = compare(report, member)
                     if verdict.same and verdict.score > best.score:
                         best_id, best = story_id, verdict

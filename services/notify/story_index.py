@@ -14,6 +14,8 @@ from datetime import datetime
 from services.notify.identity import Profile, index_keys
 from services.notify.minhash import band_keys
 
+LIMIT = 24  # candidate stories compared per report
+
 
 class StoryIndex:
     def __init__(self) -> None:
@@ -43,13 +45,16 @@ class StoryIndex:
                 if not bucket:
                     del self._buckets[key]
 
-    def candidates(self, report: Profile) -> list[str]:
-        """Stories that share a band or an identity key with ``report``, oldest first."""
-        found: dict[str, None] = {}
+    def candidates(self, report: Profile, limit: int = LIMIT) -> list[str]:
+        """Stories that share a band or an identity key with ``report``: those sharing the
+        most keys first, at most ``limit`` (a busy city's name alone finds many)."""
+        shared: dict[str, int] = {}
         for key in (*band_keys(report.signature), *index_keys(report)):
             for story_id in self._buckets.get(key, ()):
-                found.setdefault(story_id, None)
-        return list(found)
+                shared[story_id] = shared.get(story_id, 0) + 1
+        if len(shared) <= limit:
+            return list(shared)
+        return sorted(shared, key=shared.__getitem__, reverse=True)[:limit]
 
     def __contains__(self, story_id: object) -> bool:
         return story_id in self.heads
