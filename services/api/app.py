@@ -1,7 +1,8 @@
 """The HTTP API (FastAPI): subscriptions, push ingestion, sources, deliveries, ops endpoints.
 
-Every /v1 route needs ``Authorization: Bearer <key>``. Request bodies are strict:
-an unknown field, a bad label, URL or address is a 422 that names the field.
+Every /v1 route needs ``Authorization: Bearer <key>``, and most a scope of that key
+(services/api/scopes.py). Request bodies are strict: an unknown field, a bad label, URL
+or address is a 422 that names the field.
 
 ``/docs`` is FastAPI's Swagger UI, whose script and stylesheet FastAPI links from a CDN
 (cdn.jsdelivr.net): without internet access the page is blank. No installed package
@@ -33,6 +34,7 @@ def create_app(deps: ApiDeps) -> FastAPI:
     app = FastAPI(title="frontwire API", version="1.0",
                   description="Subscribe to labelled live-blog alerts, push updates, watch sources.")
     app.state.settings = deps.settings
+    app.state.clock = deps.clock
     app.state.api_keys = ApiKeyStore(deps.engine)
 
     @app.exception_handler(OperationalError)
