@@ -1,8 +1,8 @@
 """What every API route needs: the wired dependencies, and the caller, checked.
 
 A route declares what it needs as one of the Caller types below. The check runs in this
-order: a valid key (401: missing, wrong, revoked or expired), then the scope (403, naming
-the scope that is missing).
+order: a valid key (401: missing, wrong, revoked or expired), the scope (403, naming the
+scope that is missing), then, for writes, the key's rate limit (429 with Retry-After).
 """
 
 from __future__ import annotations
@@ -21,13 +21,16 @@ from frontwire.config import Settings
 from frontwire.timeutil import utcnow
 from schemas.models import Update
 from services.api.keys import ApiKeyStore, KeyRefused
+from services.api.ratelimit import KeyLimits, Limit
 from services.api.scopes import Caller, Scope, operator
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 # What the OpenAPI description says about the refusals every keyed route can give.
 REFUSALS: dict[int | str, dict[str, Any]] = {
     401: {"description": "No key, or a wrong, revoked or expired one"},
     403: {"description": "The key lacks the scope this route needs; the detail names it"},
+    429: {"description": "The key's rate limit is used up; Retry-After says for how long"},
 }
 
 
@@ -51,10 +54,11 @@ def identify(token: str, settings: Settings, keys: ApiKeyStore, now: datetime) -
     return keys.authenticate(token, now).caller
 
 
-def authorize(needed: Scope | None, what: str) -> Callable[..., Caller]:
-    """A dependency: the caller, with a valid key and the ``needed`` scope.
+def authorize(needed: Scope | None, what: str, limit: Limit = "writes") -> Callable[..., Caller]:
+    """A dependency: the caller, with a valid key and the ``needed`` scope, within its limit.
 
-    ``what`` names the action in the 403 message ("pushing updates").
+    ``what`` names the action in the 403 message ("pushing updates"); ``limit`` is the
+    per-key limit a write through this route counts against (reads count against none).
     """
     def dependency(request: Request) -> Caller:
         state = request.app.state
@@ -68,6 +72,14 @@ def authorize(needed: Scope | None, what: str) -> Callable[..., Caller]:
             raise HTTPException(401, str(exc), headers=UNAUTHORIZED) from None
         if needed is not None and not caller.may(needed):
             raise HTTPException(403, caller.lacks(needed, what))
+        if request.method not in SAFE_METHODS:
+            limits: KeyLimits = state.key_limits
+            wait = limits.retry_after(caller.key_id, limit)
+            if wait:
+                raise HTTPException(
+                    429, f"API key {caller.key_id} made more than {limits.per_minute[limit]} "
+                         f"{limit} in a minute; try again in {wait} s",
+                    headers={"Retry-After": str(wait)})
         return caller
 
     return dependency
@@ -76,5 +88,5 @@ def authorize(needed: Scope | None, what: str) -> Callable[..., Caller]:
 AnyKey = Annotated[Caller, Depends(authorize(None, "this"))]
 SubscriptionsKey = Annotated[Caller, Depends(authorize(
     Scope.SUBSCRIPTIONS, "managing subscriptions and their deliveries"))]
-PublishKey = Annotated[Caller, Depends(authorize(Scope.PUBLISH, "pushing updates"))]
+PublishKey = Annotated[Caller, Depends(authorize(Scope.PUBLISH, "pushing updates", "updates"))]
 SourcesKey = Annotated[Caller, Depends(authorize(Scope.SOURCES, "adding or removing sources"))]

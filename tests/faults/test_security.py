@@ -41,8 +41,11 @@ ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
 
 def _app(root: Path) -> tuple[Any, Any]:
-    """The API with the default settings that matter here: no allowed networks."""
-    settings = load(api_key=SecretStr(ADMIN_KEY), data_dir=root, webhook_allow_networks="")
+    """The API with the default settings that matter here: no allowed networks. No per-key
+    rate limits: the generated requests are to reach the handlers, not a 429
+    (tests/integration/test_api_keys.py tests the limits)."""
+    settings = load(api_key=SecretStr(ADMIN_KEY), data_dir=root, webhook_allow_networks="",
+                    api_writes_per_minute=0, api_updates_per_minute=0)
     engine = connect(f"sqlite:///{root / 'api.db'}")
     published: list[object] = []
     return create_app(ApiDeps(settings, engine, published.extend, CollectorRegistry())), engine

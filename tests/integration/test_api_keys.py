@@ -1,6 +1,6 @@
 """Keys that say what they may do, over the real API and database (SQLite and PostgreSQL):
 scopes (403 naming the scope a key lacks), expiry (401), last use recorded at most once a
-minute."""
+minute, and per-key rate limits (429 with Retry-After, counted in a metric)."""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ class Api:
 
 @pytest.fixture
 def api(engine: Engine, tmp_path) -> Iterator[Api]:  # type: ignore[no-untyped-def]
-    settings = load(api_key=SecretStr("operator-key"), data_dir=tmp_path, webhook_allow_networks="")
+    settings = load(api_key=SecretStr("operator-key"), data_dir=tmp_path, webhook_allow_networks="",
+                    api_writes_per_minute=4, api_updates_per_minute=2)
     registry, clock, published = CollectorRegistry(), Clock(), []
     app = create_app(ApiDeps(settings, engine, published.extend, registry, clock=clock))
     with TestClient(app) as client:
@@ -118,7 +119,7 @@ def test_an_admin_key_does_everything_for_every_owner(api: Api) -> None:
 
 def test_the_openapi_description_names_the_refusals(api: Api) -> None:
     push = api.client.get("/openapi.json").json()["paths"]["/v1/updates"]["post"]
-    assert {"401", "403"} <= set(push["responses"])
+    assert {"401", "403", "429"} <= set(push["responses"])
 
 
 # --- expiry and last use ----------------------------------------------------------------
@@ -163,3 +164,33 @@ def test_last_use_is_recorded_at_most_once_a_minute_per_key(api: Api) -> None:
         assert last_used() == T0 + timedelta(seconds=61) and len(writes) == 2
     finally:
         event.remove(api.engine, "before_cursor_execute", count)
+
+
+# --- rate limits --------------------------------------------------------------------------
+
+def refusals(api: Api, limit: str) -> float:
+    return api.registry.get_sample_value("frontwire_api_rate_limited_total", {"limit": limit}) or 0.0
+
+
+def test_writes_beyond_the_keys_limit_get_429_with_retry_after_and_are_counted(api: Api) -> None:
+    team, other = api.key(owner="team"), api.key(owner="other")
+    for i in range(4):  # FRONTWIRE_API_WRITES_PER_MINUTE=4 here
+        assert api.client.post("/v1/subscriptions", json=hook(f"s{i}"), headers=team).status_code == 201
+    assert refusals(api, "writes") == 0
+    over = api.client.post("/v1/subscriptions", json=hook("one too many"), headers=team)
+    assert over.status_code == 429, over.text
+    assert 1 <= int(over.headers["Retry-After"]) <= 60
+    assert "more than 4 writes in a minute" in over.json()["detail"]
+    assert refusals(api, "writes") == 1
+    assert len(api.client.get("/v1/subscriptions", headers=team).json()["items"]) == 4  # reads go on
+    assert api.client.post("/v1/subscriptions", json=hook(), headers=other).status_code == 201
+
+
+def test_pushed_updates_have_a_limit_of_their_own(api: Api) -> None:
+    wire = api.key(Scope.PUBLISH, Scope.SUBSCRIPTIONS, owner="wire")
+    for i in range(2):  # FRONTWIRE_API_UPDATES_PER_MINUTE=2 here
+        assert api.client.post("/v1/updates", json={**UPDATE, "id": str(i)}, headers=wire).status_code == 202
+    over = api.client.post("/v1/updates", json={**UPDATE, "id": "3"}, headers=wire)
+    assert over.status_code == 429 and int(over.headers["Retry-After"]) >= 1
+    assert refusals(api, "updates") == 1 and len(api.published) == 2
+    assert api.client.post("/v1/subscriptions", json=hook(), headers=wire).status_code == 201

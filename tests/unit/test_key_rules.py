@@ -1,12 +1,15 @@
-"""The pure rules behind API keys: what a scope allows, and when `--expires` ends a key."""
+"""The pure rules behind API keys: what a scope allows, when `--expires` ends a key, and how a
+per-key rate limit refills."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from prometheus_client import CollectorRegistry
 
 from services.api.expiry import parse_expiry
+from services.api.ratelimit import KeyLimits
 from services.api.scopes import Caller, Scope, format_scopes, operator, parse_scopes
 
 NOW = datetime(2026, 5, 4, 10, 30, tzinfo=UTC)
@@ -56,3 +59,19 @@ def test_expires_takes_a_date_a_time_or_a_duration(text: str, expected: datetime
 def test_expires_that_is_unreadable_or_past_says_so(text: str, words: str) -> None:
     with pytest.raises(ValueError, match=words):
         parse_expiry(text, NOW)
+
+
+def test_a_key_limit_refills_as_its_window_slides_and_counts_each_refusal() -> None:
+    ticks = [0.0]
+    registry = CollectorRegistry()
+    limits = KeyLimits(2, 0, registry, clock=lambda: ticks[0])
+    assert limits.retry_after("k1", "writes") == 0
+    ticks[0] = 20.0
+    assert limits.retry_after("k1", "writes") == 0
+    assert limits.retry_after("k1", "writes") == 40  # the first write leaves the window at 60 s
+    assert limits.retry_after("k2", "writes") == 0  # another key has its own window
+    ticks[0] = 60.5
+    assert limits.retry_after("k1", "writes") == 0
+    assert all(limits.retry_after("k1", "updates") == 0 for _ in range(100))  # 0: no limit
+    assert registry.get_sample_value("frontwire_api_rate_limited_total", {"limit": "writes"}) == 1
+    assert registry.get_sample_value("frontwire_api_rate_limited_total", {"limit": "updates"}) == 0

@@ -14,9 +14,9 @@ from starlette.responses import HTMLResponse
 from schemas.models import LABELS
 from services.api.console import forms
 from services.api.console.csrf import FIELD, Csrf, CsrfError
-from services.api.console.ratelimit import RateLimit
 from services.api.deps import ApiDeps, identify
 from services.api.keys import ApiKeyStore, KeyRefused
+from services.api.ratelimit import RateLimit
 from services.api.scopes import ALLOWS, Caller, Scope
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
