@@ -3,6 +3,7 @@
 A route declares what it needs as one of the Caller types below. The check runs in this
 order: a valid key (401: missing, wrong, revoked or expired), the scope (403, naming the
 scope that is missing), then, for writes, the key's rate limit (429 with Retry-After).
+The caller is left in the request's state for the audit line (services/api/audit.py).
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def authorize(needed: Scope | None, what: str, limit: Limit = "writes") -> Calla
             caller = identify(token, state.settings, state.api_keys, state.clock())
         except KeyRefused as exc:
             raise HTTPException(401, str(exc), headers=UNAUTHORIZED) from None
+        request.state.caller = caller
         if needed is not None and not caller.may(needed):
             raise HTTPException(403, caller.lacks(needed, what))
         if request.method not in SAFE_METHODS:

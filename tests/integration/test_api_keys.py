@@ -1,9 +1,12 @@
 """Keys that say what they may do, over the real API and database (SQLite and PostgreSQL):
 scopes (403 naming the scope a key lacks), expiry (401), last use recorded at most once a
-minute, and per-key rate limits (429 with Retry-After, counted in a metric)."""
+minute, per-key rate limits (429 with Retry-After, counted in a metric), and an audit
+line for every write."""
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -16,6 +19,7 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, event
 
 from frontwire.config import load
+from frontwire.logs import JsonFormatter
 from services.api.app import ApiDeps, create_app
 from services.api.keys import ApiKeyStore
 from services.api.scopes import Scope
@@ -194,3 +198,33 @@ def test_pushed_updates_have_a_limit_of_their_own(api: Api) -> None:
     assert over.status_code == 429 and int(over.headers["Retry-After"]) >= 1
     assert refusals(api, "updates") == 1 and len(api.published) == 2
     assert api.client.post("/v1/subscriptions", json=hook(), headers=wire).status_code == 201
+
+
+# --- audit lines --------------------------------------------------------------------------
+
+def test_every_write_leaves_an_audit_line_with_key_owner_route_and_outcome(
+        api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    team = api.key(owner="newsroom")
+    [key] = ApiKeyStore(api.engine).list()
+    secret = team["Authorization"].split(" ", 1)[1]
+    with caplog.at_level(logging.INFO, logger="frontwire.audit"):
+        made = api.client.post("/v1/subscriptions", json=hook(), headers=team).json()["id"]
+        api.client.get(f"/v1/subscriptions/{made}", headers=team)  # a read: no audit line
+        api.client.post("/v1/updates", json=UPDATE, headers=team)
+        api.client.delete(f"/v1/subscriptions/{made}", headers=OPERATOR)
+        api.client.post("/v1/sources", json=source())
+    lines = [r for r in caplog.records if r.name == "frontwire.audit"]
+    got = [(r.key_id, r.owner, r.route, r.status, r.outcome) for r in lines]  # type: ignore[attr-defined]
+    assert got == [
+        (key.id, "newsroom", "POST /v1/subscriptions", 201, "ok"),
+        (key.id, "newsroom", "POST /v1/updates", 403, "denied"),
+        ("operator", "admin", "DELETE /v1/subscriptions/{sub_id}", 204, "ok"),
+        ("-", "-", "POST /v1/sources", 401, "denied"),
+    ]
+    assert lines[2].subscription_id == made  # type: ignore[attr-defined]
+    assert all(secret not in r.getMessage() for r in lines)
+    doc = json.loads(JsonFormatter("api").format(lines[1]))
+    assert {k: doc[k] for k in ("key_id", "owner", "route", "status", "outcome")} == {
+        "key_id": key.id, "owner": "newsroom", "route": "POST /v1/updates", "status": 403,
+        "outcome": "denied"}
+    assert doc["logger"] == "frontwire.audit" and secret not in json.dumps(doc)

@@ -383,6 +383,19 @@ def test_the_key_page_shows_scopes_expiry_and_last_use_and_keys_without_the_scop
     assert "revoked</span>" in console.client.get("/keys").text
 
 
+def test_a_console_form_post_leaves_an_audit_line_with_the_signed_in_key(console, caplog):
+    key, token = ApiKeyStore(console.engine).create("newsroom", "desk", utcnow())
+    sign_in(console, token)
+    with caplog.at_level("INFO", logger="frontwire.audit"):
+        made = console.post("/webhooks/new", {"url": "https://hooks.example.org/in",
+                                              "labels": ["aid"]}, form_from="/webhooks/new")
+    assert made.status_code == 201, made.text
+    [line] = [r for r in caplog.records if r.name == "frontwire.audit"]
+    assert (line.key_id, line.owner, line.route, line.outcome) == (
+        key.id, "newsroom", "POST /webhooks/new", "ok")
+    assert token not in line.getMessage()
+
+
 def test_an_expired_or_revoked_key_cannot_sign_in_and_says_why(console):
     keys = ApiKeyStore(console.engine)
     old, token = keys.create("newsroom", "desk", utcnow())
