@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 _DURATION = re.compile(r"(\d{1,6})\s*([mhdw])")
 _UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1),
           "w": timedelta(weeks=1)}
-FORMS = ("a date (2026-12-31: the key works through that day, UTC), a time "
-         "(2026-12-31T18:00Z; without a zone: UTC) or a duration from now "
+FORMS = ("a date (2027-06-30: the key works through that day, UTC), a time "
+         "(2027-06-30T18:00Z; without a zone: UTC) or a duration from now "
          "(30m, 12h, 90d, 2w)")
 
 

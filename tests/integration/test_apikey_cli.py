@@ -70,7 +70,7 @@ def test_keys_made_with_scopes_and_expiry_are_listed_and_do_what_their_scopes_al
 
 
 @pytest.mark.parametrize(("args", "words"), [
-    (["--expires", "yesterday"], "'yesterday' is not a date (2026-12-31"),
+    (["--expires", "yesterday"], "'yesterday' is not a date (2027-06-30"),
     (["--expires", "2020-01-01"], "'2020-01-01' is in the past"),
     (["--scope", "everything"], "'everything' is not one of 'subscriptions', 'publish'"),
     (["--owner", "admin"], "owner 'admin' is reserved"),
