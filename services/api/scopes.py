@@ -13,6 +13,7 @@ shown to anyone on the console's /sources page anyway.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -72,7 +73,7 @@ class Caller:
         return (f"API key {self.key_id} (owner {self.owner!r}, scopes: "
                 f"{format_scopes(self.scopes) or 'none'}) lacks the {scope.value!r} scope, "
                 f"which {what} needs; ask the operator for a key made with "
-                f"`frontwire apikey create --owner {self.owner} --scope {scope.value}`")
+                f"`frontwire apikey create --owner {shlex.quote(self.owner)} --scope {scope.value}`")
 
 
 def operator() -> Caller:

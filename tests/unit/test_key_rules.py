@@ -29,6 +29,8 @@ def test_the_refusal_names_the_missing_scope_and_the_command_that_gives_it() -> 
     message = team.lacks(Scope.PUBLISH, "pushing updates")
     assert "lacks the 'publish' scope, which pushing updates needs" in message
     assert "frontwire apikey create --owner newsroom --scope publish" in message
+    desk = Caller("k3", "news desk", frozenset())
+    assert "--owner 'news desk' --scope sources" in desk.lacks(Scope.SOURCES, "adding sources")
 
 
 def test_scopes_are_stored_in_a_fixed_order_and_read_back() -> None:
