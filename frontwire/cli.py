@@ -8,8 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from services.api.expiry import FORMS as EXPIRY_FORMS
+from services.api.scopes import ALLOWS, Scope
+
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from frontwire.config import Settings
+    from services.api.keys import ApiKey
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -141,9 +147,11 @@ def broker(port: int) -> None:
     sys.exit(_friendly("broker", main))
 
 
-@cli.group(short_help="Create, list and revoke API keys.")
+@cli.group(short_help="Create, list and revoke API keys.", help=(
+    "Create, list and revoke API keys.\n\n\b\nA key belongs to an owner and may do what its "
+    "scopes allow:\n" + "\n".join(f"  {s.value:<15}{ALLOWS[s]}" for s in Scope)))
 def apikey() -> None:
-    """Create, list and revoke API keys (each owner sees only its own subscriptions)."""
+    """Create, list and revoke API keys (help: above, built from the scopes)."""
 
 
 def _key_store() -> Any:
@@ -162,22 +170,60 @@ def _key_store() -> Any:
 @apikey.command("create", short_help="Create a key for OWNER; print it once.")
 @click.option("--owner", required=True, help="Who the key belongs to, e.g. a team or system name.")
 @click.option("--name", default="", help="What the key is for (shown in `apikey list`).")
-def apikey_create(owner: str, name: str) -> None:
+@click.option("--scope", "scopes", multiple=True, type=click.Choice([s.value for s in Scope]),
+              help="What the key may do; repeat for several. Default: subscriptions. "
+              + "; ".join(f"{s.value}: {ALLOWS[s]}" for s in Scope) + ".")
+@click.option("--expires", metavar="WHEN", default=None,
+              help=f"When the key stops working: {EXPIRY_FORMS}. Default: never.")
+def apikey_create(owner: str, name: str, scopes: tuple[str, ...], expires: str | None) -> None:
     """Create a key for OWNER and print it once: store it now, it cannot be shown again."""
     from frontwire.timeutil import utcnow
+    from services.api.expiry import parse_expiry
+    from services.api.scopes import DEFAULT_SCOPES
 
-    key, token = _key_store().create(owner, name or owner, utcnow())
+    now = utcnow()
+    try:
+        expires_at = parse_expiry(expires, now) if expires is not None else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--expires'") from None
+    chosen = frozenset(Scope(s) for s in scopes) or DEFAULT_SCOPES
+    try:
+        key, token = _key_store().create(owner, name or owner, now, chosen, expires_at)
+    except ValueError as exc:
+        click.echo(f"frontwire apikey: {exc}", err=True)
+        sys.exit(2)
     click.echo(token)
-    click.echo(f"created key {key.id} for owner {owner!r}; use it as 'Authorization: Bearer <key>'",
-               err=True)
+    until = f"expires {expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else "does not expire"
+    click.echo(f"created key {key.id} for owner {owner!r}, scopes: "
+               f"{', '.join(s.value for s in Scope if s in key.scopes)}; {until}. "
+               "Use it as 'Authorization: Bearer <key>'", err=True)
 
 
-@apikey.command("list", short_help="List keys (never their secrets).")
+@apikey.command("list", short_help="List keys with scopes, expiry, last use.")
 def apikey_list() -> None:
-    """List keys (ids, owners, when made, whether revoked); never the secrets."""
-    for key in _key_store().list():
-        state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
-        click.echo(f"{key.id}  {key.owner:<20} {key.name:<24} {key.created_at:%Y-%m-%d %H:%M}  {state}")
+    """List keys: id, owner, name, scopes, when made, when they expire, when last used (to
+    the minute), and whether active, revoked or expired. Never the secrets."""
+    from frontwire.timeutil import utcnow
+
+    keys = _key_store().list()
+    if not keys:
+        click.echo("no API keys yet: make one with `frontwire apikey create --owner NAME`", err=True)
+    for line in _key_table(keys, utcnow()) if keys else []:
+        click.echo(line)
+
+
+def _key_table(keys: list[ApiKey], now: datetime) -> list[str]:
+    """The rows of `apikey list`, a header first, columns as wide as their widest cell."""
+    def when(value: datetime | None, none: str) -> str:
+        return f"{value:%Y-%m-%d %H:%M}" if value else none
+
+    rows = [("ID", "OWNER", "NAME", "SCOPES", "CREATED", "EXPIRES", "LAST USED", "STATE")]
+    rows += [(k.id, k.owner, k.name, ",".join(s.value for s in Scope if s in k.scopes),
+              when(k.created_at, "-"), when(k.expires_at, "never"), when(k.last_used_at, "never"),
+              k.state(now)) for k in keys]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows]
 
 
 @apikey.command("revoke")

@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(default=None, description="bearer key with full API rights")
     api_host: str = Field(default="127.0.0.1", description="address the API binds")
     api_port: int = Field(default=8080, ge=1, le=65535)
+    api_writes_per_minute: int = Field(
+        default=60, ge=0, le=1_000_000,
+        description="writes (POST, PATCH, DELETE) each API key may make a minute, pushed "
+        "updates aside; more get 429 with Retry-After; 0 = no limit")
+    api_updates_per_minute: int = Field(
+        default=600, ge=0, le=1_000_000,
+        description="updates each API key may push a minute (POST /v1/updates); 0 = no limit")
     webhook_allow_networks: str = Field(
         default="", description="comma-separated CIDRs webhooks may target despite being private")
     smtp_url: str = Field(default="smtp://127.0.0.1:1025",

@@ -109,6 +109,9 @@ api_keys = Table(
     Column("hash", String(64), nullable=False),     # sha256 of the secret part; the key is never stored
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("scopes", String(200), nullable=False, server_default="subscriptions"),  # space-separated
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("last_used_at", DateTime(timezone=True), nullable=True),  # to the minute, not each request
 )
 
 story_members = Table(

@@ -2,8 +2,9 @@
 
 ``FRONTWIRE_LOG_FORMAT=json`` makes each line one JSON object with the time, level,
 service, logger and message, plus the ids a line is about (``update_id``,
-``alert_id``, ``subscription_id``, ``delivery_id``, ``source``) when the caller
-passes them with ``extra=``. Secrets are masked where settings are printed
+``alert_id``, ``subscription_id``, ``delivery_id``, ``source``) and, on the API's audit
+lines, who did what (``key_id``, ``owner``, ``route``, ``status``, ``outcome``) when the
+caller passes them with ``extra=``. Secrets are masked where settings are printed
 (:meth:`Settings.masked`); as a second line of defence every formatted line is
 scrubbed of webhook secrets, bearer keys and URL passwords.
 """
@@ -22,6 +23,7 @@ _QUIET = ("kafka", "aiokafka", "faust", "mode", "httpx", "httpcore", "uvicorn.ac
           "mail.log", "asyncio", "frontwire.streams")  # the last: faust service lifecycle lines
 
 ID_FIELDS = ("update_id", "alert_id", "subscription_id", "delivery_id", "source")
+AUDIT_FIELDS = ("key_id", "owner", "route", "status", "outcome")
 
 _SECRETS = (
     (re.compile(r"whsec_[A-Za-z0-9+/=_-]+"), "whsec_****"),
@@ -50,7 +52,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(), "service": self.service, "logger": record.name,
             "message": redact(record.getMessage()),
         }
-        for key in ID_FIELDS:
+        for key in ID_FIELDS + AUDIT_FIELDS:
             if hasattr(record, key):
                 doc[key] = getattr(record, key)
         if record.exc_info:

@@ -60,6 +60,23 @@ def _stories_v2(conn: Connection) -> None:
         conn.execute(counters.insert().values(name="subscriptions", value=0))
 
 
+def _api_key_scopes(conn: Connection) -> None:
+    """API keys get scopes, an optional expiry and the time of their last use. A key made
+    before keeps what it was meant for, its owner's subscriptions (``subscriptions``), and
+    loses what it could do by accident: pushing updates to every subscriber."""
+    from frontwire.db import api_keys
+
+    api_keys.create(conn, checkfirst=True)
+    have = {c["name"] for c in inspect(conn).get_columns("api_keys")}
+    if "scopes" not in have:
+        conn.execute(text("ALTER TABLE api_keys ADD COLUMN scopes VARCHAR(200) NOT NULL "
+                          "DEFAULT 'subscriptions'"))
+    moment = DateTime(timezone=True).compile(dialect=conn.dialect)
+    for column in ("expires_at", "last_used_at"):
+        if column not in have:
+            conn.execute(text(f"ALTER TABLE api_keys ADD COLUMN {column} {moment}"))
+
+
 def _story_identity(conn: Connection) -> None:
     """Stories decided by what reports say: each member keeps its profile (places, actors,
     counts, labels, signature) and why it joined; each story its first report's profile."""
@@ -76,7 +93,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     (1, "baseline: subscriptions, deliveries, api keys, stories, feed, ingest state, sources", _baseline),
     (2, "stories by sequence with in-memory bands; subscription change counter; "
         "previous facts of story members", _stories_v2),
-    (3, "story identity: profiles of story members and stories, and why each member joined",
+    (3, "api key scopes (existing keys: subscriptions), expiry and last use", _api_key_scopes),
+    (4, "story identity: profiles of story members and stories, and why each member joined",
      _story_identity),
 )
 _PG_LOCK = 0x66726F6E  # "fron": one advisory lock id for frontwire migrations

@@ -54,6 +54,8 @@ def run(settings: Settings, *, demo: bool, exit_when_idle: bool, timeout: float)
             generated_key = "demo-" + secrets.token_hex(8)
             settings = settings.model_copy(update={"api_key": SecretStr(generated_key)})
             env["FRONTWIRE_API_KEY"] = generated_key
+    # Once here, rather than once per service: the services log theirs at DEBUG only.
+    log.info("settings (secrets masked): %s", settings.masked())
     preflight(settings)
     sup = Supervisor(list(SERVICES), env)
     demo_parts = Demo(sup.say) if demo else None

@@ -79,7 +79,9 @@ def kafka_for(settings: Settings) -> Iterator[str]:
 def serve(name: str, settings: Settings) -> int:
     if name not in SERVICES:
         raise ValueError(f"unknown service {name!r}: choose from {', '.join(SERVICES)}")
-    log.info("starting %s with settings: %s", name, settings.masked())
+    # The full settings at DEBUG only: `frontwire run` prints them once for all four services.
+    log.info("starting %s", name)
+    log.debug("%s settings (secrets masked): %s", name, settings.masked())
     # Until the service's own loop takes the signals over, SIGTERM unwinds like Ctrl-C, so
     # the finally blocks below (and the embedded broker's) always run.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -183,7 +185,8 @@ def _api(settings: Settings, bootstrap: str, engine: Engine, sock: socket.socket
     from services.ingest.app import UpdatePublisher
 
     if settings.api_key is None or not settings.api_key.get_secret_value():
-        log.warning("FRONTWIRE_API_KEY is unset: every /v1 request will be refused (401)")
+        log.warning("FRONTWIRE_API_KEY is unset: only keys made with `frontwire apikey create` "
+                    "are accepted")
     producer = make_producer(bootstrap, "frontwire-api")
     registry = CollectorRegistry()
     app = create_app(ApiDeps(settings, engine, UpdatePublisher(producer, "frontwire/api"), registry))

@@ -1,7 +1,9 @@
 """The HTTP API (FastAPI): subscriptions, push ingestion, sources, deliveries, ops endpoints.
 
-Every /v1 route needs ``Authorization: Bearer <key>``. Request bodies are strict:
-an unknown field, a bad label, URL or address is a 422 that names the field.
+Every /v1 route needs ``Authorization: Bearer <key>``, and most a scope of that key
+(services/api/scopes.py); writes count against the key's rate limit, and each write is
+logged as an audit line (services/api/audit.py). Request bodies are strict: an unknown
+field, a bad label, URL or address is a 422 that names the field.
 
 ``/docs`` is FastAPI's Swagger UI, whose script and stylesheet FastAPI links from a CDN
 (cdn.jsdelivr.net): without internet access the page is blank. No installed package
@@ -20,8 +22,10 @@ from kafka.errors import KafkaError
 from sqlalchemy.exc import OperationalError
 
 from services.api import console
+from services.api.audit import AuditLog
 from services.api.deps import ApiDeps
 from services.api.keys import ApiKeyStore
+from services.api.ratelimit import KeyLimits
 from services.api.routes import ops, sources, stories, subscriptions, unsubscribe, updates
 
 log = logging.getLogger("frontwire.api")
@@ -33,7 +37,11 @@ def create_app(deps: ApiDeps) -> FastAPI:
     app = FastAPI(title="frontwire API", version="1.0",
                   description="Subscribe to labelled live-blog alerts, push updates, watch sources.")
     app.state.settings = deps.settings
+    app.state.clock = deps.clock
     app.state.api_keys = ApiKeyStore(deps.engine)
+    app.state.key_limits = KeyLimits(deps.settings.api_writes_per_minute,
+                                     deps.settings.api_updates_per_minute, deps.registry)
+    app.add_middleware(AuditLog)
 
     @app.exception_handler(OperationalError)
     async def db_down(_request: Request, exc: OperationalError) -> JSONResponse:

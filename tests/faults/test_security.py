@@ -1,6 +1,7 @@
 """Hostile callers: no key or a wrong one, another owner's ids, webhook targets inside our
 network, header injection through email fields; and schemathesis-generated requests to
-every operation of the OpenAPI schema (wrong key: always 401; right key: never a 5xx).
+every operation of the OpenAPI schema (wrong key: always 401; a key without the scope the
+operation needs: always 403; right key: never a 5xx).
 
 Already covered elsewhere (not repeated here): 401s for a few routes and revoked keys
 (tests/integration/test_api.py, test_api_subscriptions.py), literal private/metadata
@@ -29,6 +30,7 @@ from frontwire.db import connect
 from frontwire.timeutil import utcnow
 from services.api.app import ApiDeps, create_app
 from services.api.keys import ApiKeyStore
+from services.api.scopes import Scope
 from services.notify.channels.email import build_message
 from services.notify.store import SubscriptionStore
 from tests.helpers.notify_factories import make_alert
@@ -39,8 +41,11 @@ ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
 
 def _app(root: Path) -> tuple[Any, Any]:
-    """The API with the default settings that matter here: no allowed networks."""
-    settings = load(api_key=SecretStr(ADMIN_KEY), data_dir=root, webhook_allow_networks="")
+    """The API with the default settings that matter here: no allowed networks. No per-key
+    rate limits: the generated requests are to reach the handlers, not a 429
+    (tests/integration/test_api_keys.py tests the limits)."""
+    settings = load(api_key=SecretStr(ADMIN_KEY), data_dir=root, webhook_allow_networks="",
+                    api_writes_per_minute=0, api_updates_per_minute=0)
     engine = connect(f"sqlite:///{root / 'api.db'}")
     published: list[object] = []
     return create_app(ApiDeps(settings, engine, published.extend, CollectorRegistry())), engine
@@ -143,9 +148,15 @@ def test_a_name_with_line_breaks_never_reaches_a_mail_header(api) -> None:
 # Generated requests against every operation --------------------------------------
 
 @pytest.fixture(scope="module")
-def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    app, _ = _app(tmp_path_factory.mktemp("schemathesis"))
-    return schemathesis.openapi.from_asgi("/openapi.json", app)
+def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
+    """The schema to generate requests from, and the database behind its app."""
+    app, engine = _app(tmp_path_factory.mktemp("schemathesis"))
+    return schemathesis.openapi.from_asgi("/openapi.json", app), engine
+
+
+@pytest.fixture(scope="module")
+def api_schema(fuzzed: tuple[Any, Any]) -> Any:
+    return fuzzed[0]
 
 
 FUZZ = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck),
@@ -182,3 +193,37 @@ def test_every_operation_answers_generated_requests_without_a_server_error(api_s
         assert response.status_code < 500, (case.method, case.path, response.text[:500])
 
     _for_every_operation(api_schema, check)
+
+
+def _needs(method: str, path: str) -> Scope | None:
+    """The scope an operation needs (None: any valid key, or none at all)."""
+    if path.startswith(("/v1/subscriptions", "/v1/deliveries")):
+        return Scope.SUBSCRIPTIONS
+    if (method, path) == ("POST", "/v1/updates"):
+        return Scope.PUBLISH
+    if method in ("POST", "DELETE") and path.startswith("/v1/sources"):
+        return Scope.SOURCES
+    return None
+
+
+def test_every_operation_refuses_a_key_without_the_scope_it_needs(fuzzed: tuple[Any, Any]) -> None:
+    api_schema, engine = fuzzed
+    keys = ApiKeyStore(engine)
+    # For each scope, a key with every other scope but admin: only the missing one is missing.
+    lacking = {needed: keys.create("mallory", f"all but {needed}", utcnow(),
+                                   [s for s in Scope if s not in (needed, Scope.ADMIN)])[1]
+               for needed in (Scope.SUBSCRIPTIONS, Scope.PUBLISH, Scope.SOURCES)}
+    checked: set[str] = set()
+
+    def check(case: Any) -> None:
+        needed = _needs(case.method.upper(), case.path)
+        if needed is None:
+            return
+        response = case.call(headers={"Authorization": f"Bearer {lacking[needed]}"})
+        assert response.status_code == 403, (case.method, case.path, response.status_code)
+        assert f"lacks the '{needed.value}' scope" in response.text
+        checked.add(f"{case.method.upper()} {case.path}")
+
+    _for_every_operation(api_schema, check)
+    assert {"POST /v1/updates", "POST /v1/sources", "DELETE /v1/sources/{source_id}",
+            "POST /v1/subscriptions"} <= checked

@@ -27,6 +27,7 @@ from services.api.app import ApiDeps, create_app
 from services.api.console.operator import parse, quantile
 from services.api.console.present import highlight
 from services.api.keys import ApiKeyStore
+from services.api.scopes import Scope
 from services.ingest.sources import SourceSpec
 from services.ingest.state import IngestState
 from services.notify.channels.email import EmailNotifier
@@ -343,6 +344,64 @@ def test_key_holders_see_only_their_own_subscriptions_and_delivery_logs(console)
     sign_in(console, "admin-key")
     listing = console.client.get("/keys").text
     assert "sub_alice" in listing and "sub_bob" in listing
+
+
+def test_the_key_page_shows_scopes_expiry_and_last_use_and_keys_without_the_scope_manage_nothing(
+        console):
+    keys = ApiKeyStore(console.engine)
+    until = utcnow() + timedelta(days=30)
+    team_key, team = keys.create("newsroom", "desk", utcnow(), [Scope.SUBSCRIPTIONS], until)
+    wire_key, wire = keys.create("newsroom", "pusher", utcnow(), [Scope.PUBLISH])
+    other_key, _ = keys.create("bob", "b", utcnow())
+    SubscriptionStore(console.engine).add(make_subscription(id="sub_desk"), "newsroom", "whsec_x")
+
+    sign_in(console, team)
+    page = console.client.get("/keys").text
+    assert "sub_desk" in page and "New webhook subscription" in page
+    assert f"{team_key.id}" in page and "(this key)" in page and wire_key.id in page
+    assert other_key.id not in page  # another owner's keys stay hidden
+    assert f"{until:%Y-%m-%d %H:%M:%S} UTC" in page  # expiry
+    assert page.count("never") >= 2  # the pusher never expires and was never used
+    assert "<strong>subscriptions</strong>" in page
+
+    console.post("/keys/logout", {}, form_from="/keys")
+    sign_in(console, wire)  # any key may sign in, to see its scopes
+    page = console.client.get("/keys").text
+    assert "has no <strong>subscriptions</strong> scope" in page and "sub_desk" not in page
+    assert "<strong>publish</strong>" in page
+    refused = console.post("/webhooks/new", {"url": "https://hooks.example.org/in",
+                                             "labels": ["aid"]}, form_from="/keys")
+    assert refused.status_code == 403 and "lacks the &#39;subscriptions&#39; scope" in refused.text
+    assert console.client.get("/subscriptions/sub_desk").status_code == 403
+    assert [s.id for s in console.subs()] == ["sub_desk"]
+
+    console.post("/keys/logout", {}, form_from="/keys")
+    sign_in(console, "admin-key")
+    page = console.client.get("/keys").text
+    assert "the operator's key" in page and other_key.id in page and "API keys (all owners)" in page
+    keys.revoke(wire_key.id, utcnow())
+    assert "revoked</span>" in console.client.get("/keys").text
+
+
+def test_a_console_form_post_leaves_an_audit_line_with_the_signed_in_key(console, caplog):
+    key, token = ApiKeyStore(console.engine).create("newsroom", "desk", utcnow())
+    sign_in(console, token)
+    with caplog.at_level("INFO", logger="frontwire.audit"):
+        made = console.post("/webhooks/new", {"url": "https://hooks.example.org/in",
+                                              "labels": ["aid"]}, form_from="/webhooks/new")
+    assert made.status_code == 201, made.text
+    [line] = [r for r in caplog.records if r.name == "frontwire.audit"]
+    assert (line.key_id, line.owner, line.route, line.outcome) == (
+        key.id, "newsroom", "POST /webhooks/new", "ok")
+    assert token not in line.getMessage()
+
+
+def test_an_expired_or_revoked_key_cannot_sign_in_and_says_why(console):
+    keys = ApiKeyStore(console.engine)
+    old, token = keys.create("newsroom", "desk", utcnow())
+    keys.revoke(old.id, utcnow())
+    refused = console.post("/keys", {"key": token})
+    assert refused.status_code == 401 and f"API key {old.id} was revoked" in refused.text
 
 
 def test_webhook_form_shows_the_secret_once_and_refuses_private_targets(console):

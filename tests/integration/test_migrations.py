@@ -28,7 +28,7 @@ def test_four_processes_migrating_one_new_sqlite_file_at_once_all_succeed(tmp_pa
     assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
 
 
-def test_a_version_1_database_is_brought_to_version_2(tmp_path):
+def test_a_version_1_database_is_brought_to_the_latest_version(tmp_path):
     """A database made by frontwire 0.1 (stories as per-band rows, no change counter)."""
     from sqlalchemy import create_engine, text
 
@@ -53,7 +53,51 @@ def test_a_version_1_database_is_brought_to_version_2(tmp_path):
     names = set(inspect(engine).get_table_names())
     assert {"stories", "counters"} <= names and "story_bands" not in names
     assert "previous_facts" in {c["name"] for c in inspect(engine).get_columns("story_members")}
-    assert current_version(engine) == 2
+    assert current_version(engine) == MIGRATIONS[-1][0]
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM story_members")).scalar() == 1  # kept
     assert SubscriptionStore(engine).version() == 0
+
+
+def test_keys_made_before_scopes_keep_working_with_the_subscriptions_scope_only(engine):
+    """Version 3 on a version-2 api_keys table (no scopes, expiry or last use), on SQLite
+    and PostgreSQL: the key still signs in, may manage subscriptions, may not publish."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    from sqlalchemy import Column, DateTime, MetaData, String, Table, delete, text
+
+    from frontwire.migrations import applied
+    from frontwire.timeutil import utcnow
+    from services.api.keys import ApiKeyStore
+    from services.api.scopes import Scope
+
+    v2 = Table("api_keys", MetaData(),
+               Column("id", String(40), primary_key=True),
+               Column("owner", String(80), nullable=False, index=True),
+               Column("name", String(200), nullable=False),
+               Column("hash", String(64), nullable=False),
+               Column("created_at", DateTime(timezone=True), nullable=False),
+               Column("revoked_at", DateTime(timezone=True), nullable=True))
+    made = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE api_keys"))
+        v2.create(conn)
+        conn.execute(v2.insert().values(id="0ld0ld0ld0ld", owner="newsroom", name="desk",
+                                        hash=hashlib.sha256(b"s3cret").hexdigest(), created_at=made))
+        conn.execute(delete(applied).where(applied.c.version == 3))
+
+    assert migrate(engine) == [3]
+    assert current_version(engine) == MIGRATIONS[-1][0]
+    columns = {c["name"] for c in inspect(engine).get_columns("api_keys")}
+    assert {"scopes", "expires_at", "last_used_at"} <= columns
+    store = ApiKeyStore(engine)
+    [key] = store.list()
+    assert (key.owner, key.name, key.created_at) == ("newsroom", "desk", made)
+    assert key.scopes == {Scope.SUBSCRIPTIONS}
+    assert key.expires_at is None and key.last_used_at is None
+    used = store.authenticate("fwk_0ld0ld0ld0ld.s3cret", utcnow()).caller
+    assert used.may(Scope.SUBSCRIPTIONS) and not used.may(Scope.PUBLISH)
+    assert store.list()[0].last_used_at is not None
+    new, _ = store.create("wire", "pusher", utcnow(), [Scope.PUBLISH])  # new keys still go in
+    assert {k.id for k in store.list()} == {"0ld0ld0ld0ld", new.id}

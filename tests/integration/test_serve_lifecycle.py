@@ -142,6 +142,23 @@ def one_line_failure(service: str, env: dict[str, str], tmp: Path,
     return proc.returncode, proc.stderr.strip().splitlines()[-1]
 
 
+@pytest.mark.parametrize(("level", "printed"), [("INFO", False), ("DEBUG", True)])
+def test_a_service_prints_its_full_settings_only_at_debug(
+        tmp_path: Path, level: str, printed: bool) -> None:
+    """`frontwire run` prints them once for all four services (tests/integration/test_supervisor.py)."""
+    with socket.socket() as busy:  # the service stops at once, after its start lines
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        env = clean_env(tmp_path, FRONTWIRE_API_PORT=str(busy.getsockname()[1]),
+                        FRONTWIRE_LOG_LEVEL=level, FRONTWIRE_API_KEY="k-hunter2")
+        proc = subprocess.run([sys.executable, "-m", "frontwire", "serve", "api"], env=env,
+                              capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert "starting api" in proc.stderr
+    assert ("api settings (secrets masked): {" in proc.stderr) is printed, proc.stderr
+    assert "k-hunter2" not in proc.stderr
+
+
 def test_a_busy_api_port_is_one_line_naming_the_setting(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

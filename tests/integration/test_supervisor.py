@@ -94,6 +94,25 @@ def test_a_service_that_ran_a_while_is_restarted_without_counting_as_a_failed_st
         sup.stop()
 
 
+def test_frontwire_run_prints_the_masked_settings_once_for_every_service(tmp_path: Path) -> None:
+    with socket.socket() as busy:  # stops before any service starts: the line comes first
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FRONTWIRE_")}
+        env.update({"FRONTWIRE_DATA_DIR": str(tmp_path), "FRONTWIRE_API_PORT": str(busy.getsockname()[1]),
+                    "FRONTWIRE_API_KEY": "k-hunter2", "FRONTWIRE_INGEST_METRICS_PORT": str(free_port()),
+                    "FRONTWIRE_CLASSIFY_METRICS_PORT": str(free_port()),
+                    "FRONTWIRE_NOTIFY_METRICS_PORT": str(free_port()),
+                    "FRONTWIRE_SMTP_URL": "smtp+starttls://desk:pa55word@mail.example.org:587"})
+        proc = subprocess.run([sys.executable, "-m", "frontwire", "run"], env=env,
+                              capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if "settings (secrets masked): {" in line]
+    assert len(lines) == 1, proc.stderr
+    assert "'api_key': '****'" in lines[0] and "desk:****@mail.example.org" in lines[0]
+    assert "k-hunter2" not in proc.stderr + proc.stdout and "pa55word" not in proc.stderr
+
+
 def test_frontwire_run_with_a_busy_api_port_stops_at_once_naming_the_setting(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

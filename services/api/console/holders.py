@@ -2,8 +2,10 @@
 secret shown once), read a subscription's delivery log, replay a delivery, send a test.
 
 The key is kept in an HttpOnly, SameSite=Strict cookie and checked again on every
-request, so revoking it ends the session. A holder sees its owner's subscriptions
-only; the operator's key sees all.
+request, so revoking it (or its expiry) ends the session. A holder sees its owner's
+subscriptions only, and only with the ``subscriptions`` scope; an ``admin`` key (the
+operator's among them) sees all. The key page shows the holder's keys (an admin: every
+key) with their scopes, expiry and last use; never a secret.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from schemas.models import Subscription, WebhookTarget
 from services.api.console import forms
 from services.api.console.csrf import CsrfError
 from services.api.console.web import KEY_COOKIE, Console
-from services.api.deps import scope
+from services.api.keys import KeyRefused
+from services.api.scopes import Caller, Scope
 from services.notify.alerts import test_alert
 from services.notify.guard import BlockedTarget, NetworkGuard
 from services.notify.store import (
@@ -43,9 +46,16 @@ def router(console: Console) -> APIRouter:
     def sign_in(request: Request) -> HTMLResponse:
         return console.render(request, "keys_login.html", 401, error=None)
 
-    def owned(sub_id: str, who: str) -> StoredSubscription | None:
+    def manager(request: Request) -> Caller | HTMLResponse:
+        """The signed-in holder if its key may manage subscriptions, else the page to show."""
+        who = console.holder(request)
+        if who is None:
+            return sign_in(request)
+        return who if who.may(Scope.SUBSCRIPTIONS) else console.lacks_subscriptions(request, who)
+
+    def owned(sub_id: str, who: Caller) -> StoredSubscription | None:
         try:
-            return subs.get(sub_id, scope(who))
+            return subs.get(sub_id, who.owner_filter)
         except NotFound:
             return None
 
@@ -58,8 +68,10 @@ def router(console: Console) -> APIRouter:
         who = console.holder(request)
         if who is None:
             return console.render(request, "keys_login.html", error=None)
-        mine = [s.subscription for s in subs.list(scope(who), limit=500)]
-        return console.render(request, "keys.html", who=who, subs=mine)
+        manages = who.may(Scope.SUBSCRIPTIONS)
+        mine = [s.subscription for s in subs.list(who.owner_filter, limit=500)] if manages else []
+        return console.render(request, "keys.html", who=who, subs=mine, manages=manages,
+                              keys=console.keys.list(who.owner_filter), now=deps.clock())
 
     @router.post("/keys", response_class=HTMLResponse)
     async def keys_login(request: Request) -> Response:
@@ -68,9 +80,13 @@ def router(console: Console) -> APIRouter:
         except CsrfError as exc:
             return console.forbidden(request, exc)
         key = forms.first(form, "key")
-        if not key or console.owner_of_key(key) is None:
+        try:
+            if not key:
+                raise KeyRefused("no key given")
+            console.caller_of_key(key)
+        except KeyRefused as exc:
             return console.render(request, "keys_login.html", 401,
-                                  error="This key is wrong or was revoked.")
+                                  error=f"This key cannot sign in: {exc}.")
         response = RedirectResponse("/keys", 303)
         response.set_cookie(KEY_COOKIE, key, max_age=SESSION_S, httponly=True, samesite="strict",
                             secure=console.csrf.secure, path="/")
@@ -88,8 +104,9 @@ def router(console: Console) -> APIRouter:
 
     @router.get("/webhooks/new", response_class=HTMLResponse)
     def webhook_page(request: Request) -> HTMLResponse:
-        if console.holder(request) is None:
-            return sign_in(request)
+        who = manager(request)
+        if isinstance(who, HTMLResponse):
+            return who
         return console.render(request, "webhook_new.html", values={"labels": []}, errors={})
 
     @router.post("/webhooks/new", response_class=HTMLResponse)
@@ -98,9 +115,9 @@ def router(console: Console) -> APIRouter:
             form = await console.form(request)
         except CsrfError as exc:
             return console.forbidden(request, exc)
-        who = console.holder(request)
-        if who is None:
-            return sign_in(request)
+        who = manager(request)
+        if isinstance(who, HTMLResponse):
+            return who
         checked = forms.webhook_signup(form)
         if "url" not in checked.errors:
             try:
@@ -115,16 +132,16 @@ def router(console: Console) -> APIRouter:
         sub = Subscription(id=new_id("sub"), name=v["name"], labels=v["labels"], keywords=v["keywords"],
                            places=v["places"], mode=v["mode"], digest_minutes=v["digest_minutes"],
                            webhook=WebhookTarget(url=v["url"]), created_at=deps.clock())
-        subs.add(sub, who, secret)
+        subs.add(sub, who.owner, secret)
         log.info("webhook subscription %s created from the console", sub.id,
                  extra={"subscription_id": sub.id})
         return console.render(request, "webhook_created.html", 201, sub=sub, secret=secret)
 
     @router.get("/subscriptions/{sub_id}", response_class=HTMLResponse)
     def subscription_page(request: Request, sub_id: str, done: str | None = None) -> HTMLResponse:
-        who = console.holder(request)
-        if who is None:
-            return sign_in(request)
+        who = manager(request)
+        if isinstance(who, HTMLResponse):
+            return who
         stored = owned(sub_id, who)
         if stored is None:
             return not_found(request)
@@ -139,9 +156,9 @@ def router(console: Console) -> APIRouter:
             await console.form(request)
         except CsrfError as exc:
             return console.forbidden(request, exc)
-        who = console.holder(request)
-        if who is None:
-            return sign_in(request)
+        who = manager(request)
+        if isinstance(who, HTMLResponse):
+            return who
         if delivery_id is not None:
             try:
                 sub_id = deliveries.owner_of(delivery_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,9 +14,10 @@ from starlette.responses import HTMLResponse
 from schemas.models import LABELS
 from services.api.console import forms
 from services.api.console.csrf import FIELD, Csrf, CsrfError
-from services.api.console.ratelimit import RateLimit
-from services.api.deps import ADMIN, ApiDeps
-from services.api.keys import ApiKeyStore
+from services.api.deps import ApiDeps, identify
+from services.api.keys import ApiKeyStore, KeyRefused
+from services.api.ratelimit import RateLimit
+from services.api.scopes import ALLOWS, Caller, Scope
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 KEY_COOKIE = "fw_key"
@@ -53,7 +53,7 @@ class Console:
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters.update(when=_when, num=_num, seconds=_seconds)
         self.env.globals.update(labels=LABELS, label_help=forms.LABEL_HELP,
-                                digest_choices=forms.DIGEST_CHOICES)
+                                digest_choices=forms.DIGEST_CHOICES, scope_allows=ALLOWS)
         self.csrf = Csrf(self.deps.settings.signing_key, self.deps.settings.public_url)
 
     @property
@@ -85,14 +85,24 @@ class Console:
                           f"Nothing was changed: {exc}. Reload the page and send the form again "
                           "from this site.", 403)
 
-    def owner_of_key(self, key: str) -> str | None:
-        expected = self.deps.settings.api_key
-        secret = expected.get_secret_value() if expected else ""
-        if secret and hmac.compare_digest(key.encode(), secret.encode()):
-            return ADMIN
-        return self.keys.owner_of(key)
+    def caller_of_key(self, key: str) -> Caller:
+        """The caller a key stands for; KeyRefused says why it is not a usable key."""
+        return identify(key, self.deps.settings, self.keys, self.deps.clock())
 
-    def holder(self, request: Request) -> str | None:
-        """The key holder signed in on this browser (the key is re-checked on every request)."""
+    def holder(self, request: Request) -> Caller | None:
+        """The key holder signed in on this browser (the key is re-checked on every request);
+        also left in the request's state for the audit line of a form post."""
         key = request.cookies.get(KEY_COOKIE)
-        return self.owner_of_key(key) if key else None
+        if not key:
+            return None
+        try:
+            caller = self.caller_of_key(key)
+        except KeyRefused:
+            return None
+        request.state.caller = caller
+        return caller
+
+    def lacks_subscriptions(self, request: Request, who: Caller) -> HTMLResponse:
+        """The page for a signed-in key without the ``subscriptions`` scope (403)."""
+        return self.error(request, "This key cannot manage subscriptions",
+                          who.lacks(Scope.SUBSCRIPTIONS, "managing subscriptions") + ".", 403)

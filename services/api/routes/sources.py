@@ -1,7 +1,7 @@
 """Source routes: declare, list, inspect and remove the sources ingest polls, with their health.
 
-Sources are shared by everyone, so only the operator's key (ADMIN) may add or remove
-them; any key may read them. Ingest picks changes up within seconds (it re-reads the
+Sources are shared by everyone, so only keys with the ``sources`` scope (and the
+operator's key) may add or remove them; any key may read them. Ingest picks changes up within seconds (it re-reads the
 table). Sources from the sources file are owned by that file: the API refuses to
 replace or delete them, since the next ingest start would bring them back.
 """
@@ -16,21 +16,20 @@ from fastapi import APIRouter, HTTPException, Response
 from fastapi.exceptions import RequestValidationError
 
 from services.api.bodies import SourceIn, SourceOut
-from services.api.deps import ADMIN, ApiDeps, Owner
+from services.api.deps import REFUSALS, AnyKey, ApiDeps, SourcesKey
 from services.ingest.health import flags
 from services.ingest.sources import SourceSpec
 from services.ingest.state import IngestState, SourceHealth
 
 
 def router(deps: ApiDeps) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["sources"])
+    router = APIRouter(prefix="/v1", tags=["sources"], responses=REFUSALS)
     ingest = IngestState(deps.engine)
 
     @router.post("/sources", status_code=201, response_model=SourceOut,
                  responses={200: {"description": "The same source was already declared"},
                             409: {"description": "Another source has this id"}})
-    def add_source(body: SourceIn, who: Owner, response: Response) -> SourceOut:
-        _admin_only(who)
+    def add_source(body: SourceIn, _who: SourcesKey, response: Response) -> SourceOut:
         try:
             spec = SourceSpec.model_validate(body.model_dump())
         except ValueError as exc:
@@ -53,20 +52,19 @@ def router(deps: ApiDeps) -> APIRouter:
         return _source_out(health, deps.clock())
 
     @router.get("/sources", response_model=list[SourceOut])
-    def list_sources(_who: Owner) -> list[SourceOut]:
+    def list_sources(_who: AnyKey) -> list[SourceOut]:
         now = deps.clock()
         return [_source_out(h, now) for h in ingest.sources()]
 
     @router.get("/sources/{source_id}", response_model=SourceOut)
-    def get_source(source_id: str, _who: Owner) -> SourceOut:
+    def get_source(source_id: str, _who: AnyKey) -> SourceOut:
         health = ingest.source(source_id)
         if health is None:
             raise HTTPException(404, f"no source {source_id!r}")
         return _source_out(health, deps.clock())
 
     @router.delete("/sources/{source_id}", status_code=204)
-    def delete_source(source_id: str, who: Owner) -> Response:
-        _admin_only(who)
+    def delete_source(source_id: str, _who: SourcesKey) -> Response:
         health = ingest.source(source_id)
         if health is None:
             raise HTTPException(404, f"no source {source_id!r}")
@@ -77,11 +75,6 @@ def router(deps: ApiDeps) -> APIRouter:
         return Response(status_code=204)
 
     return router
-
-
-def _admin_only(who: str) -> None:
-    if who != ADMIN:
-        raise HTTPException(403, "only the operator's key (FRONTWIRE_API_KEY) may change sources")
 
 
 def _errors(exc: ValueError) -> list[dict[str, Any]]:

@@ -8,19 +8,22 @@ deduplicate by ``webhook-id`` still see it).
 from __future__ import annotations
 
 import logging
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Depends, HTTPException
 from sqlalchemy import select
 
 from frontwire.db import feed, story_members
 from frontwire.timeutil import aware
 from schemas.models import ClassifiedUpdate
 from services.api.bodies import StoryMember, StoryOut, StorySplit, StorySplitDone
-from services.api.deps import ADMIN, ApiDeps, Owner
+from services.api.deps import AnyKey, ApiDeps, authorize
+from services.api.scopes import Caller, Scope
 from services.notify.feed import FeedStore
 from services.notify.stories import NotAMember, StoryStore
 
 log = logging.getLogger("frontwire.api")
+AdminKey = Annotated[Caller, Depends(authorize(Scope.ADMIN, "splitting stories"))]
 
 
 def router(deps: ApiDeps) -> APIRouter:
@@ -37,16 +40,14 @@ def router(deps: ApiDeps) -> APIRouter:
                             seen_at=aware(r.seen_at), joined_because=list(r.reasons or [])) for r in rows]
 
     @router.get("/{story_id}", response_model=StoryOut)
-    def get_story(story_id: str, _who: Owner) -> StoryOut:
+    def get_story(story_id: str, _who: AnyKey) -> StoryOut:
         found = members(story_id)
         if not found:
             raise HTTPException(404, f"no story {story_id!r} (stories last 36 hours)")
         return StoryOut(story_id=story_id, members=found)
 
     @router.post("/{story_id}/split", status_code=202, response_model=StorySplitDone)
-    def split_story(story_id: str, body: StorySplit, who: Owner) -> StorySplitDone:
-        if who != ADMIN:
-            raise HTTPException(403, "splitting stories needs the operator's key (admin)")
+    def split_story(story_id: str, body: StorySplit, _who: AdminKey) -> StorySplitDone:
         ids = {m.update_id for m in members(story_id)}
         if body.update_id not in ids:
             raise HTTPException(404, f"update {body.update_id!r} is not a report of story {story_id!r}")

@@ -19,7 +19,8 @@ from services.api.bodies import (
     SubscriptionPatch,
     TestFired,
 )
-from services.api.deps import ApiDeps, Owner, scope
+from services.api.deps import REFUSALS, ApiDeps, SubscriptionsKey
+from services.api.scopes import Caller
 from services.notify.alerts import test_alert
 from services.notify.guard import BlockedTarget, NetworkGuard
 from services.notify.store import (
@@ -41,7 +42,7 @@ def _filters(body: Filters) -> dict[str, Any]:
 
 
 def router(deps: ApiDeps) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["subscriptions"])
+    router = APIRouter(prefix="/v1", tags=["subscriptions"], responses=REFUSALS)
     subs = SubscriptionStore(deps.engine)
     deliveries = DeliveryStore(deps.engine)
     guard = NetworkGuard(deps.settings.allowed_networks)
@@ -54,14 +55,14 @@ def router(deps: ApiDeps) -> APIRouter:
                                            "type": "value_error", "input": url}]) from None
         return url
 
-    def owned(sub_id: str, who: str) -> StoredSubscription:
+    def owned(sub_id: str, who: Caller) -> StoredSubscription:
         try:
-            return subs.get(sub_id, scope(who))
+            return subs.get(sub_id, who.owner_filter)
         except NotFound as exc:
             raise HTTPException(404, str(exc)) from None
 
     @router.post("/subscriptions", status_code=201, response_model=SubscriptionOut)
-    def create_subscription(body: SubscriptionCreate, who: Owner) -> SubscriptionOut:
+    def create_subscription(body: SubscriptionCreate, who: SubscriptionsKey) -> SubscriptionOut:
         secret = None
         if body.webhook is not None:
             checked_url(body.webhook.url)
@@ -70,25 +71,25 @@ def router(deps: ApiDeps) -> APIRouter:
             id=new_id("sub"), name=body.name, created_at=deps.clock(), **_filters(body),
             webhook=WebhookTarget(url=body.webhook.url) if body.webhook else None,
             email=EmailTarget(address=str(body.email.address)) if body.email else None)
-        subs.add(sub, who, secret)
+        subs.add(sub, who.owner, secret)
         log.info("subscription %s created (%s, labels %s)", sub.id, sub.channel,
                  ",".join(sub.labels), extra={"subscription_id": sub.id})
         return SubscriptionOut(**sub.model_dump(), secret=secret)
 
     @router.get("/subscriptions", response_model=SubscriptionPage)
-    def list_subscriptions(who: Owner, limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    def list_subscriptions(who: SubscriptionsKey, limit: Annotated[int, Query(ge=1, le=500)] = 100,
                            after: str | None = None) -> SubscriptionPage:
-        items = [s.subscription for s in subs.list(scope(who), limit + 1, after)]
+        items = [s.subscription for s in subs.list(who.owner_filter, limit + 1, after)]
         more = len(items) > limit
         items = items[:limit]
         return SubscriptionPage(items=items, next_after=items[-1].id if more else None)
 
     @router.get("/subscriptions/{sub_id}", response_model=Subscription)
-    def get_subscription(sub_id: str, who: Owner) -> Subscription:
+    def get_subscription(sub_id: str, who: SubscriptionsKey) -> Subscription:
         return owned(sub_id, who).subscription
 
     @router.patch("/subscriptions/{sub_id}", response_model=Subscription)
-    def update_subscription(sub_id: str, body: SubscriptionPatch, who: Owner) -> Subscription:
+    def update_subscription(sub_id: str, body: SubscriptionPatch, who: SubscriptionsKey) -> Subscription:
         current = owned(sub_id, who).subscription
         changes: dict[str, Any] = _filters(body)
         if body.name is not None:
@@ -110,13 +111,13 @@ def router(deps: ApiDeps) -> APIRouter:
         return updated
 
     @router.delete("/subscriptions/{sub_id}", status_code=204)
-    def delete_subscription(sub_id: str, who: Owner) -> Response:
+    def delete_subscription(sub_id: str, who: SubscriptionsKey) -> Response:
         owned(sub_id, who)
         subs.delete(sub_id)
         return Response(status_code=204)
 
     @router.post("/subscriptions/{sub_id}/test", status_code=202, response_model=TestFired)
-    def fire_test_alert(sub_id: str, who: Owner) -> TestFired:
+    def fire_test_alert(sub_id: str, who: SubscriptionsKey) -> TestFired:
         """Queue a sample alert for this subscription; watch it in its deliveries."""
         sub = owned(sub_id, who).subscription
         now = deps.clock()
@@ -126,7 +127,7 @@ def router(deps: ApiDeps) -> APIRouter:
         return TestFired(alert_id=alert.id, delivery_id=delivery.id if delivery else None, status="queued")
 
     @router.post("/subscriptions/{sub_id}/rotate-secret", response_model=SecretRotated)
-    def rotate_secret(sub_id: str, who: Owner) -> SecretRotated:
+    def rotate_secret(sub_id: str, who: SubscriptionsKey) -> SecretRotated:
         """A new signing secret; the old one keeps signing too for 24 hours."""
         stored = owned(sub_id, who)
         if stored.subscription.webhook is None:
@@ -137,14 +138,14 @@ def router(deps: ApiDeps) -> APIRouter:
         return SecretRotated(secret=secret, previous_valid_until=now + ROTATION_GRACE)
 
     @router.get("/subscriptions/{sub_id}/deliveries", response_model=list[Delivery])
-    def list_deliveries(sub_id: str, who: Owner,
+    def list_deliveries(sub_id: str, who: SubscriptionsKey,
                         limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[Delivery]:
         owned(sub_id, who)
         return deliveries.for_subscription(sub_id, limit)
 
     @router.post("/deliveries/{delivery_id}/replay", status_code=202, response_model=Delivery,
                  tags=["deliveries"])
-    def replay_delivery(delivery_id: str, who: Owner) -> Delivery:
+    def replay_delivery(delivery_id: str, who: SubscriptionsKey) -> Delivery:
         """Send a delivery again now (same alert, same webhook-id: receivers dedupe)."""
         try:
             owned(deliveries.owner_of(delivery_id), who)

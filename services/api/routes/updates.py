@@ -1,4 +1,8 @@
-"""Push ingestion: other systems post updates; they join the stream like polled ones."""
+"""Push ingestion: other systems post updates; they join the stream like polled ones.
+
+A pushed update reaches every subscriber of every owner, so it needs a key with the
+``publish`` scope (or the operator's key), and counts against the key's update limit.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from fastapi import APIRouter
 from prometheus_client import Counter
 
 from services.api.bodies import UpdateAccepted, UpdatePush
-from services.api.deps import ApiDeps, Owner
+from services.api.deps import REFUSALS, ApiDeps, PublishKey
 from services.ingest.identity import diff, update_id
 from services.ingest.parsers import Entry
 from services.ingest.state import IngestState
@@ -17,13 +21,14 @@ log = logging.getLogger("frontwire.api")
 
 
 def router(deps: ApiDeps) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["updates"])
+    router = APIRouter(prefix="/v1", tags=["updates"], responses=REFUSALS)
     ingest = IngestState(deps.engine)
     pushed = Counter("frontwire_updates_ingested_total", "New updates published",
                      ["source", "kind"], registry=deps.registry)
 
     @router.post("/updates", status_code=202, response_model=UpdateAccepted)
-    def push_update(body: UpdatePush, _who: Owner) -> UpdateAccepted:
+    def push_update(body: UpdatePush, _who: PublishKey) -> UpdateAccepted:
+        """Publish an update as if a source had it (needs the `publish` scope)."""
         source = f"push:{body.source}"
         entry = Entry(headline=body.headline, body=body.body, url=body.url,
                       entry_id=body.id, published_at=body.published_at)
