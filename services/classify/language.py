@@ -24,7 +24,7 @@ def detect(text: str) -> str:
         reliable, _bytes, details = pycld2.detect(data)
     except pycld2.error:
         return UNDETERMINED
-    code = details[0][1]
+    code = str(details[0][1])
     if code in ("un", "xxx") or not reliable and code != "en":
         return UNDETERMINED
     return code

@@ -165,7 +165,7 @@ def judge(pairs: list[Pair], classified: dict[str, ClassifiedUpdate]) -> dict[st
 
 def wording_only(pairs: list[Pair], classified: dict[str, ClassifiedUpdate]) -> dict[str, tuple[bool, list[str]]]:
     """The rule before story identity, for comparison: MinHash similarity >= 0.5 joins."""
-    out = {}
+    out: dict[str, tuple[bool, list[str]]] = {}
     for pair in pairs:
         a, b = classified[f"{pair.id}/a"], classified[f"{pair.id}/b"]
         out[pair.id] = (similarity(signature(a.update.text), signature(b.update.text)) >= 0.5, [])

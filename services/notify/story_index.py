@@ -49,7 +49,8 @@ class StoryIndex:
         """Stories that share a band or an identity key with ``report``: those sharing the
         most keys first, at most ``limit`` (a busy city's name alone finds many)."""
         shared: dict[str, int] = {}
-        for key in (*band_keys(report.signature), *index_keys(report)):
+        keys: list[str | int] = [*band_keys(report.signature), *index_keys(report)]
+        for key in keys:
             for story_id in self._buckets.get(key, ()):
                 shared[story_id] = shared.get(story_id, 0) + 1
         if len(shared) <= limit:
@@ -57,4 +58,4 @@ class StoryIndex:
         return sorted(shared, key=shared.__getitem__, reverse=True)[:limit]
 
     def __contains__(self, story_id: object) -> bool:
-        return story_id in self.heads
+        return isinstance(story_id, str) and story_id in self.heads

@@ -139,12 +139,13 @@ def _load(path: Path) -> LinearModel:
             raise ModelError(f"model artefact {path} has labels {doc['labels']}, expected "
                              f"{[label.value for label in LABELS]}; run `make train`")
         weights = {f: tuple(row) for f, row in zip(doc["features"], doc["weights"], strict=True)}
-        bias = tuple(doc["bias"])
-        if len(bias) != 4 or any(len(row) != 5 for row in weights.values()):
+        b0, b1, b2, b3 = (float(v) for v in doc["bias"])
+        bias = (b0, b1, b2, b3)
+        if any(len(row) != 5 for row in weights.values()):
             raise ValueError("weights must hold idf and one weight per label")
         stackers = {Label(name): Stacker(tuple(p["coef"]), p["bias"], p["threshold"])
                     for name, p in doc["stackers"].items()}
-        return LinearModel(version=doc["version"], weights=weights, bias=bias,  # type: ignore[arg-type]
+        return LinearModel(version=doc["version"], weights=weights, bias=bias,
                            stackers=stackers, info=doc.get("info", {}))
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"model artefact {path} is malformed ({exc!r}); run `make train`") from None

@@ -198,7 +198,7 @@ def train(examples: list[Example]) -> dict[str, Any]:
     linear = as_linear(vocab, idf, full_fits)
     fold_models = [as_linear(vocab, idf, fits) for fits in fold_fits]
     _log(f"models fitted ({time.monotonic() - started:.1f} s)")
-    stackers: dict[str, dict[str, float]] = {}
+    stackers: dict[str, dict[str, Any]] = {}
     oof_report: dict[str, Any] = {}
     for c, label in enumerate(LABELS):
         y, w = targets(examples, c)

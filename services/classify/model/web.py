@@ -11,6 +11,7 @@ Two sets, gathered separately from different searches:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -21,7 +22,7 @@ WEB_DIR = REPO.parent / "shared" / "eval" / "web"
 SETS = {"web": ("passages.jsonl", "test"), "web2": ("passages-2.jsonl", "train")}
 
 
-def _labels(name: str) -> dict[str, dict[str, object]]:
+def _labels(name: str) -> dict[str, dict[str, Any]]:
     path = ANNOTATIONS / f"{name}.jsonl"
     if not path.exists():
         return {}
@@ -43,7 +44,7 @@ def web_examples(which: str = "web", directory: Path = WEB_DIR) -> list[Example]
         a = first.get(row["id"])
         if a is None:
             continue
-        labels, amb = merge(a, second.get(row["id"]))  # type: ignore[arg-type]
+        labels, amb = merge(a, second.get(row["id"]))
         out.append(Example(row["id"], row["text"], labels, amb, "web", f"web:{row.get('site', '')}",
                            split, DEFAULT_YEAR, {}))
     return out
@@ -51,7 +52,7 @@ def web_examples(which: str = "web", directory: Path = WEB_DIR) -> list[Example]
 
 def manifest(directory: Path = WEB_DIR) -> list[tuple[str, str, str]]:
     """(set, id, address) of every passage, for SOURCES.md."""
-    out = []
+    out: list[tuple[str, str, str]] = []
     for which, (file_name, _split) in SETS.items():
         path = directory / file_name
         if path.exists():
