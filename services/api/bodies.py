@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from schemas.models import Label, QuietHours, Severity, Subscription
+from schemas.models import Corroboration, Label, QuietHours, Severity, Subscription
 
 
 class Strict(BaseModel):
@@ -171,19 +171,9 @@ class StorySplit(Strict):
     update_id: str = Field(min_length=1, max_length=200, description="A report of the story")
 
 
-class StoryMember(BaseModel):
-    update_id: str
-    source: str
-    headline: str | None = None
-    url: str | None = None
-    seen_at: datetime
-    joined_because: list[str] = Field(
-        default_factory=list, description="Why it was taken for the story's event (empty for the first report)")
-
-
 class StoryOut(BaseModel):
     story_id: str
-    members: list[StoryMember]
+    members: list[Corroboration] = Field(description="Its reports, first first; each says why it joined")
 
 
 class StorySplitDone(BaseModel):

@@ -72,3 +72,13 @@ def make_subscription(*, url: str | None = None, address: str | None = None,
         webhook=WebhookTarget(url=url) if url else None,
         email=EmailTarget(address=address) if address else None)
     return Subscription(**(fields | overrides))
+
+
+def report(uid: str, text: str, source: str, label: Label, *, at: datetime = CREATED,
+           revision: int = 1, killed: int | None = None) -> ClassifiedUpdate:
+    """One outlet's report of an event, classified with one label (and a death toll)."""
+    upd = Update(id=uid, source=source, body=text, first_seen_at=at, content_hash=f"{uid}/{revision}",
+                 revision=revision)
+    facts = Facts(killed=Count(value=killed, text=str(killed)) if killed is not None else None)
+    return ClassifiedUpdate(update=upd, labels=[label], scores={label: 0.9}, facts=facts,
+                            classifier_version="t", classified_at=at)

@@ -13,9 +13,6 @@ from pydantic import SecretStr
 
 from frontwire.config import load
 from schemas.models import (
-    ClassifiedUpdate,
-    Count,
-    Facts,
     Label,
     Subscription,
     Update,
@@ -27,6 +24,7 @@ from services.notify.alerts import make_alert
 from services.notify.feed import FeedStore
 from services.notify.matching import Match
 from services.notify.stories import StoryStore
+from tests.helpers.notify_factories import report
 
 pytestmark = pytest.mark.integration
 KEY = "operator-key-123"
@@ -34,15 +32,10 @@ T = datetime(2025, 6, 1, 8, tzinfo=UTC)
 H = Label.CIVILIAN_HARM
 
 
-def harm(uid: str, text: str, source: str, killed: int) -> ClassifiedUpdate:
-    upd = Update(id=uid, source=source, body=text, first_seen_at=T, content_hash=uid)
-    return ClassifiedUpdate(update=upd, labels=[H], scores={H: 0.9}, classifier_version="t", classified_at=T,
-                            facts=Facts(killed=Count(value=killed, text=str(killed))))
-
-
-FIRST = harm("wire:1", "Five people were killed when a missile hit a residential building in Dnipro.", "wire", 5)
-SECOND = harm("local:1", "A Russian missile struck an apartment block in Dnipro, killing seven civilians, "
-              "emergency services said.", "local", 7)
+FIRST = report("wire:1", "Five people were killed when a missile hit a residential building in Dnipro.", "wire",
+               H, at=T, killed=5)
+SECOND = report("local:1", "A Russian missile struck an apartment block in Dnipro, killing seven civilians, "
+                "emergency services said.", "local", H, at=T, killed=7)
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ from sqlalchemy import select
 
 from frontwire.db import feed, story_members
 from frontwire.timeutil import aware
-from schemas.models import ClassifiedUpdate
-from services.api.bodies import StoryMember, StoryOut, StorySplit, StorySplitDone
+from schemas.models import ClassifiedUpdate, Corroboration
 from services.api.deps import AnyKey, ApiDeps, authorize
 from services.api.scopes import Caller, Scope
 from services.notify.feed import FeedStore
@@ -31,12 +30,12 @@ def router(deps: ApiDeps) -> APIRouter:
     stories = StoryStore(deps.engine)
     feeds = FeedStore(deps.engine)
 
-    def members(story_id: str) -> list[StoryMember]:
+    def members(story_id: str) -> list[Corroboration]:
         m = story_members.c
         with deps.engine.connect() as conn:
             rows = conn.execute(select(m.update_id, m.source, m.headline, m.url, m.seen_at, m.reasons)
                                 .where(m.story_id == story_id).order_by(m.seen_at)).all()
-        return [StoryMember(update_id=r.update_id, source=r.source, headline=r.headline, url=r.url,
+        return [Corroboration(update_id=r.update_id, source=r.source, headline=r.headline, url=r.url,
                             seen_at=aware(r.seen_at), joined_because=list(r.reasons or [])) for r in rows]
 
     @router.get("/{story_id}", response_model=StoryOut)
