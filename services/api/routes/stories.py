@@ -16,6 +16,7 @@ from sqlalchemy import select
 from frontwire.db import feed, story_members
 from frontwire.timeutil import aware
 from schemas.models import ClassifiedUpdate, Corroboration
+from services.api.bodies import StoryOut, StorySplit, StorySplitDone
 from services.api.deps import AnyKey, ApiDeps, authorize
 from services.api.scopes import Caller, Scope
 from services.notify.feed import FeedStore
