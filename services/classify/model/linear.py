@@ -84,10 +84,46 @@ class LinearModel:
     def read(self, sentences: Iterable[str], marks: Iterable[str]) -> Reading:
         """Read a text given as its sentences and their marks (``rules.marks``): the text's
         features are the union of its sentences' (binary, idf-weighted, L2-normalised, as
-        at training)."""
-        per_sentence = [features(sentence, mark) for sentence, mark in zip(sentences, marks, strict=True)]
-        return Reading(self._logits(set().union(*per_sentence)),
-                       [self._logits(feats) for feats in per_sentence], per_sentence)
+        at training). One pass over the features gives the text's logits and each
+        sentence's."""
+        weights = self.weights
+        b0, b1, b2, b3 = self.bias
+        seen: set[str] = set()
+        t0 = t1 = t2 = t3 = tq = 0.0
+        per_sentence = []
+        sentence_logits = []
+        for sentence, mark in zip(sentences, marks, strict=True):
+            feats = features(sentence, mark)
+            per_sentence.append(feats)
+            z0 = z1 = z2 = z3 = sq = 0.0
+            for f in feats:
+                row = weights.get(f)
+                if row is None:
+                    continue
+                idf, w0, w1, w2, w3 = row
+                sq += idf * idf
+                z0 += w0
+                z1 += w1
+                z2 += w2
+                z3 += w3
+                if f not in seen:
+                    seen.add(f)
+                    tq += idf * idf
+                    t0 += w0
+                    t1 += w1
+                    t2 += w2
+                    t3 += w3
+            if sq:
+                n = math.sqrt(sq)
+                sentence_logits.append((b0 + z0 / n, b1 + z1 / n, b2 + z2 / n, b3 + z3 / n))
+            else:
+                sentence_logits.append(self.bias)
+        if tq:
+            n = math.sqrt(tq)
+            logits = (b0 + t0 / n, b1 + t1 / n, b2 + t2 / n, b3 + t3 / n)
+        else:
+            logits = self.bias
+        return Reading(logits, sentence_logits, per_sentence)
 
     def logit_without(self, reading: Reading, skip: frozenset[int], label_index: int) -> float:
         """The logit of one label for the text read in ``reading`` without the sentences

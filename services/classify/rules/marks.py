@@ -19,6 +19,9 @@ from services.classify.rules import background, cues, denial
 from services.classify.text.segment import Segments
 
 _OTHER_CAUSE = cues.SENTENCE_NEGATION[Label.CIVILIAN_HARM]
+_OTHER_GATE = cues.GATES.get(id(_OTHER_CAUSE))
+_ACCIDENT_WORDS = ("accident", "flooded", "inundated", "collision", "derail", "engine room", "explosion",
+                   "short circuit", "electrical fault", "fire")
 
 DENIED, BACKGROUND, OTHER_CAUSE = "den:", "bg:", "alt:"
 # harm of another cause: a disaster, an accident, a court case (``cues.SENTENCE_NEGATION``) or
@@ -35,6 +38,7 @@ NO_HARM = re.compile(r"\b(?:no|without)\s+(?:\w+\s+){0,2}?(?:casualties|injuries
 def sentence_marks(seg: Segments, year: int) -> list[str]:
     """Per sentence of ``seg``: ``den:``, ``bg:`` or ``""``; ``year`` is the update's."""
     low = seg.lowered
+    accidents = any(word in low for word in _ACCIDENT_WORDS)  # most texts name none: skip the regex
     marks = []
     for i, (start, end) in enumerate(zip(seg.starts, seg.ends, strict=True)):
         mark = ""
@@ -44,7 +48,8 @@ def sentence_marks(seg: Segments, year: int) -> list[str]:
                 background.background_markers(low, start, end, year) and \
                 not background.FRESH.search(low, start, end):
             mark = BACKGROUND
-        elif _OTHER_CAUSE.search(low, start, end) or _ACCIDENT.search(low, start, end):
+        elif ((_OTHER_GATE is None or _OTHER_GATE.may_hold(seg, i)) and _OTHER_CAUSE.search(low, start, end)
+              or accidents and _ACCIDENT.search(low, start, end)):
             mark = OTHER_CAUSE
         marks.append(mark)
     return marks
