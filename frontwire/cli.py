@@ -162,11 +162,20 @@ def _key_store() -> Any:
 @apikey.command("create", short_help="Create a key for OWNER; print it once.")
 @click.option("--owner", required=True, help="Who the key belongs to, e.g. a team or system name.")
 @click.option("--name", default="", help="What the key is for (shown in `apikey list`).")
-def apikey_create(owner: str, name: str) -> None:
+@click.option("--contact", default=None, metavar="EMAIL",
+              help="Address told when one of the owner's subscriptions is disabled.")
+def apikey_create(owner: str, name: str, contact: str | None) -> None:
     """Create a key for OWNER and print it once: store it now, it cannot be shown again."""
     from frontwire.timeutil import utcnow
 
-    key, token = _key_store().create(owner, name or owner, utcnow())
+    if contact is not None:
+        from email_validator import EmailNotValidError, validate_email
+
+        try:
+            contact = validate_email(contact, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            raise click.BadParameter(str(exc), param_hint="--contact") from None
+    key, token = _key_store().create(owner, name or owner, utcnow(), contact)
     click.echo(token)
     click.echo(f"created key {key.id} for owner {owner!r}; use it as 'Authorization: Bearer <key>'",
                err=True)
@@ -177,7 +186,8 @@ def apikey_list() -> None:
     """List keys (ids, owners, when made, whether revoked); never the secrets."""
     for key in _key_store().list():
         state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
-        click.echo(f"{key.id}  {key.owner:<20} {key.name:<24} {key.created_at:%Y-%m-%d %H:%M}  {state}")
+        click.echo(f"{key.id}  {key.owner:<20} {key.name:<24} {key.created_at:%Y-%m-%d %H:%M}  {state}"
+                   + (f"  contact {key.contact}" if key.contact else ""))
 
 
 @apikey.command("revoke")

@@ -60,11 +60,23 @@ def _stories_v2(conn: Connection) -> None:
         conn.execute(counters.insert().values(name="subscriptions", value=0))
 
 
+def _attempts_v3(conn: Connection) -> None:
+    """Every delivery attempt on record; owners' notices; a contact address on API keys."""
+    from frontwire.db import api_keys, delivery_attempts, owner_notices
+
+    delivery_attempts.create(conn, checkfirst=True)
+    owner_notices.create(conn, checkfirst=True)
+    api_keys.create(conn, checkfirst=True)
+    if "contact" not in {c["name"] for c in inspect(conn).get_columns("api_keys")}:
+        conn.execute(text("ALTER TABLE api_keys ADD COLUMN contact VARCHAR(320)"))
+
+
 Migration = tuple[int, str, Callable[[Connection], None]]
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "baseline: subscriptions, deliveries, api keys, stories, feed, ingest state, sources", _baseline),
     (2, "stories by sequence with in-memory bands; subscription change counter; "
         "previous facts of story members", _stories_v2),
+    (3, "delivery attempts; owner notices; contact address of API keys", _attempts_v3),
 )
 _PG_LOCK = 0x66726F6E  # "fron": one advisory lock id for frontwire migrations
 

@@ -28,6 +28,7 @@ class ApiKey:
     name: str
     created_at: datetime
     revoked_at: datetime | None
+    contact: str | None = None  # told when one of the owner's subscriptions is disabled
 
 
 def _digest(secret: str) -> str:
@@ -38,14 +39,15 @@ class ApiKeyStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def create(self, owner: str, name: str, now: datetime) -> tuple[ApiKey, str]:
+    def create(self, owner: str, name: str, now: datetime,
+               contact: str | None = None) -> tuple[ApiKey, str]:
         """A new key for ``owner``; returns it with the full token (shown once)."""
         key_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(24)
         with self.engine.begin() as conn:
-            conn.execute(insert(api_keys).values(id=key_id, owner=owner, name=name,
+            conn.execute(insert(api_keys).values(id=key_id, owner=owner, name=name, contact=contact,
                                                  hash=_digest(secret), created_at=now))
-        return ApiKey(key_id, owner, name, now, None), f"{PREFIX}{key_id}.{secret}"
+        return ApiKey(key_id, owner, name, now, None, contact), f"{PREFIX}{key_id}.{secret}"
 
     def owner_of(self, token: str) -> str | None:
         """The owner of a valid, unrevoked token; None otherwise."""
@@ -64,9 +66,10 @@ class ApiKeyStore:
             query = query.where(api_keys.c.owner == owner)
         with self.engine.connect() as conn:
             return [ApiKey(r["id"], r["owner"], r["name"], aware(r["created_at"]),
-                           aware(r["revoked_at"])) for r in conn.execute(query).mappings()]
+                           aware(r["revoked_at"]), r["contact"]) for r in conn.execute(query).mappings()]
 
     def revoke(self, key_id: str, now: datetime) -> bool:
         with self.engine.begin() as conn:
             return bool(conn.execute(update(api_keys).where(api_keys.c.id == key_id)
                                      .values(revoked_at=now)).rowcount)
+
