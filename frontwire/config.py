@@ -76,6 +76,13 @@ class Settings(BaseSettings):
         "before it gives up")
     secret_key: SecretStr | None = Field(
         default=None, description="key for unsubscribe links; unset = derived from api_key")
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org",
+        description="Telegram Bot API server of telegram subscriptions that name none")
+    ntfy_url: str = Field(default="https://ntfy.sh",
+                          description="ntfy server of ntfy subscriptions that name none")
+    delivery_log_days: float = Field(
+        default=30.0, gt=0, le=3650, description="days every delivery attempt stays on record")
 
     @classmethod
     def settings_customise_sources(
@@ -125,6 +132,14 @@ class Settings(BaseSettings):
         if parts.scheme not in ("smtp", "smtp+starttls", "smtps") or not parts.hostname:
             raise ValueError("expected smtp://host:port, smtp+starttls://user:pass@host:port or smtps://...")
         return value
+
+    @field_validator("telegram_api_url", "ntfy_url")
+    @classmethod
+    def _service(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("expected an http(s) URL such as https://ntfy.example.org")
+        return value.rstrip("/")
 
     @field_validator("public_url")
     @classmethod

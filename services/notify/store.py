@@ -18,9 +18,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from frontwire.db import counters, deliveries, dialect_insert, subscriptions
+from frontwire.db import counters, deliveries, delivery_attempts, dialect_insert, subscriptions
 from frontwire.timeutil import aware
-from schemas.models import Alert, Delivery, Subscription
+from schemas.models import Alert, Delivery, DeliveryAttempt, Subscription
 
 
 class NotFound(LookupError):
@@ -58,10 +58,10 @@ class SubscriptionStore:
         self.engine = engine
 
     def add(self, sub: Subscription, owner: str, secret: str | None) -> None:
-        target = sub.webhook.url if sub.webhook else sub.email.address if sub.email else ""
+        """Store a new subscription; ``secret`` is its signing secret or channel credential."""
         with self.engine.begin() as conn:
             conn.execute(insert(subscriptions).values(
-                id=sub.id, owner=owner, name=sub.name, channel=sub.channel, target=target,
+                id=sub.id, owner=owner, name=sub.name, channel=sub.channel, target=sub.destination,
                 secret=secret, spec=sub.model_dump(mode="json"), status=sub.status,
                 disabled_reason=sub.disabled_reason, created_at=sub.created_at,
                 updated_at=sub.created_at))
@@ -92,13 +92,15 @@ class SubscriptionStore:
         with self.engine.connect() as conn:
             return [_stored(r) for r in conn.execute(query).mappings()]
 
-    def replace(self, sub: Subscription, now: datetime) -> None:
-        """Store a changed subscription (same id, owner and secret)."""
-        target = sub.webhook.url if sub.webhook else sub.email.address if sub.email else ""
+    def replace(self, sub: Subscription, now: datetime, *, secret: str | None = None) -> None:
+        """Store a changed subscription (same id and owner; same secret unless a new
+        channel credential is given)."""
+        values: dict[str, Any] = {"secret": secret} if secret is not None else {}
         with self.engine.begin() as conn:
             done = conn.execute(update(subscriptions).where(subscriptions.c.id == sub.id).values(
-                name=sub.name, channel=sub.channel, target=target, spec=sub.model_dump(mode="json"),
-                status=sub.status, disabled_reason=sub.disabled_reason, updated_at=now)).rowcount
+                name=sub.name, channel=sub.channel, target=sub.destination,
+                spec=sub.model_dump(mode="json"), status=sub.status,
+                disabled_reason=sub.disabled_reason, updated_at=now, **values)).rowcount
             _bump(conn)
         if not done:
             raise NotFound(f"no subscription {sub.id!r}")
@@ -121,15 +123,18 @@ class SubscriptionStore:
                 raise NotFound(f"no subscription {sub_id!r}")
             _bump(conn)
 
-    def disable(self, sub_id: str, reason: str, now: datetime) -> None:
+    def disable(self, sub_id: str, reason: str, now: datetime) -> bool:
+        """Disable with ``reason``; True if it was not disabled before (tell its owner once)."""
         with self.engine.begin() as conn:
-            row = conn.execute(select(subscriptions.c.spec).where(subscriptions.c.id == sub_id)).first()
+            row = conn.execute(select(subscriptions.c.spec, subscriptions.c.status)
+                               .where(subscriptions.c.id == sub_id)).first()
             if row is None:
-                return
+                return False
             spec = dict(row[0], status="disabled", disabled_reason=reason)
             conn.execute(update(subscriptions).where(subscriptions.c.id == sub_id).values(
                 status="disabled", disabled_reason=reason, spec=spec, updated_at=now))
             _bump(conn)
+        return bool(row[1] != "disabled")
 
     def delete_pending(self, created_before: datetime) -> int:
         """Forget sign-ups never confirmed (double opt-in) that were made before the cutoff."""
@@ -176,7 +181,8 @@ class Pending(NamedTuple):
 
 
 class Outcome(NamedTuple):
-    """What an attempt ended in, for ``DeliveryStore.record_many``."""
+    """What an attempt ended in, for ``DeliveryStore.record_many``; ``attempt`` goes on
+    record in the attempt log (None when nothing was sent: a closed or deferred delivery)."""
 
     delivery_id: str
     status: str
@@ -186,6 +192,7 @@ class Outcome(NamedTuple):
     latency_ms: float | None
     next_attempt_at: datetime | None
     delivered_at: datetime | None
+    attempt: DeliveryAttempt | None = None
 
 
 class DeliveryStore:
@@ -285,8 +292,13 @@ class DeliveryStore:
             last_status_code=bindparam("o_status_code"), last_error=bindparam("o_error"),
             latency_ms=bindparam("o_latency_ms"), next_attempt_at=bindparam("o_next_attempt_at"),
             lease_until=None, delivered_at=bindparam("o_delivered_at"))
+        tried = [{"delivery_id": o.delivery_id, **o.attempt.model_dump()}
+                 for o in outcomes if o.attempt is not None]
         with self.engine.begin() as conn:
-            conn.execute(stmt, [{f"o_{k}": v for k, v in o._asdict().items()} for o in outcomes])
+            conn.execute(stmt, [{f"o_{k}": v for k, v in o._asdict().items() if k != "attempt"}
+                                for o in outcomes])
+            if tried:
+                conn.execute(insert(delivery_attempts), tried)
 
     def owner_of(self, delivery_id: str) -> str:
         """The subscription id a delivery belongs to (NotFound if none)."""
