@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 from services.api import console
 from services.api.deps import ApiDeps
 from services.api.keys import ApiKeyStore
-from services.api.routes import ops, sources, subscriptions, unsubscribe, updates
+from services.api.routes import deliveries, feeds, ops, sources, subscriptions, unsubscribe, updates
 
 log = logging.getLogger("frontwire.api")
 
@@ -47,7 +47,7 @@ def create_app(deps: ApiDeps) -> FastAPI:
         return JSONResponse({"detail": "message broker unavailable, try again shortly"},
                             status_code=503, headers={"Retry-After": "5"})
 
-    for module in (subscriptions, updates, sources, unsubscribe, ops):
+    for module in (subscriptions, deliveries, feeds, updates, sources, unsubscribe, ops):
         app.include_router(module.router(deps))
     app.include_router(console.router(deps))  # the web console at /
     app.mount("/static", StaticFiles(directory=console.static_dir()), name="static")

@@ -37,17 +37,11 @@ from services.notify.guard import NetworkGuard
 from services.notify.matching import SubscriptionIndex
 from services.notify.metrics import NotifyMetrics, notify_metrics
 from services.notify.notice_sender import NoticeSender
-from services.notify.notices import NoticeStore, disabled_notice
+from services.notify.notices import NoticeStore, owner_teller
 from services.notify.notifiers import http_notifiers
 from services.notify.retry import RetryPolicy
 from services.notify.schedule import digest_due, digest_of, quiet_until
-from services.notify.store import (
-    DeliveryStore,
-    NotFound,
-    Pending,
-    StoredSubscription,
-    SubscriptionStore,
-)
+from services.notify.store import DeliveryStore, NotFound, Pending, SubscriptionStore
 from services.notify.stories import StoryStore
 from services.notify.subscription_cache import SubscriptionCache
 
@@ -118,16 +112,9 @@ def build(settings: Settings, bootstrap: str, engine: Engine, registry: Collecto
     policy = RetryPolicy(schedule=settings.retry_delays) if settings.retry_delays else RetryPolicy()
     sql = SqlThreads(engine)  # every database call of this worker, in one place
 
-    def tell_owner(stored: StoredSubscription, reason: str, now: datetime) -> None:
-        """Queue a mail to the owner's contact address, if there is one (blocking)."""
-        address = notices.contact(stored.subscription, stored.owner)
-        if address:
-            notices.queue(disabled_notice(stored.subscription, reason, address, now,
-                                          settings.public_url), now)
-
     dispatcher = Dispatcher(deliveries, subs, notifiers, policy, metrics,
                             lease=timedelta(seconds=settings.delivery_lease), sql=sql,
-                            on_disabled=tell_owner)
+                            on_disabled=owner_teller(notices, settings.public_url))
     sender = NoticeSender(notices, mail, settings.mail_from, policy, metrics, sql, utcnow)
     index = LiveIndex(subs, dispatcher.cache)
 

@@ -7,6 +7,7 @@ secret) and shown back only as their host and last four characters.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 SHOWN = 4
@@ -22,3 +23,11 @@ def mask_url(url: str) -> str:
     parts = urlsplit(url)
     host = parts.netloc.rpartition("@")[2]  # never show user:password@
     return f"{parts.scheme}://{host}/{mask_secret(url)}" if host else mask_secret(url)
+
+
+def scrub(text: str, secrets: Iterable[str | None]) -> str:
+    """``text`` with every secret in it masked (error texts may quote a URL or a path)."""
+    for secret in secrets:
+        if secret and len(secret) >= 8 and secret in text:
+            text = text.replace(secret, mask_secret(secret))
+    return text

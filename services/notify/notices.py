@@ -11,6 +11,7 @@ sent with the delivery retry schedule, so an SMTP outage only delays them.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.headerregistry import Address
@@ -21,6 +22,7 @@ from sqlalchemy import Engine, and_, insert, select, update
 from frontwire.db import api_keys, owner_notices
 from schemas.models import Subscription
 from services.notify.channels.email_message import header_safe
+from services.notify.store import StoredSubscription
 
 
 @dataclass(frozen=True)
@@ -99,3 +101,13 @@ class NoticeStore:
             conn.execute(update(owner_notices).where(owner_notices.c.id == notice_id).values(
                 status=status, attempts=attempts, last_error=error, next_attempt_at=next_attempt_at,
                 sent_at=now if status == "sent" else None))
+
+
+def owner_teller(store: NoticeStore, console_url: str
+                 ) -> Callable[[StoredSubscription, str, datetime], None]:
+    """The dispatcher's ``on_disabled``: queue a notice to the owner's contact, if any (blocking)."""
+    def tell(stored: StoredSubscription, reason: str, now: datetime) -> None:
+        address = store.contact(stored.subscription, stored.owner)
+        if address:
+            store.queue(disabled_notice(stored.subscription, reason, address, now, console_url), now)
+    return tell

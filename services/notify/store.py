@@ -27,6 +27,13 @@ class NotFound(LookupError):
     pass
 
 
+class Keep:
+    """``SubscriptionStore.replace(secret=KEEP)``: leave the stored secret as it is."""
+
+
+KEEP = Keep()
+
+
 def new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(10)}"
 
@@ -92,10 +99,10 @@ class SubscriptionStore:
         with self.engine.connect() as conn:
             return [_stored(r) for r in conn.execute(query).mappings()]
 
-    def replace(self, sub: Subscription, now: datetime, *, secret: str | None = None) -> None:
-        """Store a changed subscription (same id and owner; same secret unless a new
-        channel credential is given)."""
-        values: dict[str, Any] = {"secret": secret} if secret is not None else {}
+    def replace(self, sub: Subscription, now: datetime, *, secret: str | None | Keep = KEEP) -> None:
+        """Store a changed subscription (same id and owner; the same secret unless a new
+        channel credential, or None for none, is given)."""
+        values: dict[str, Any] = {} if isinstance(secret, Keep) else {"secret": secret}
         with self.engine.begin() as conn:
             done = conn.execute(update(subscriptions).where(subscriptions.c.id == sub.id).values(
                 name=sub.name, channel=sub.channel, target=sub.destination,
@@ -314,6 +321,14 @@ class DeliveryStore:
                  .order_by(deliveries.c.created_at.desc()).limit(limit))
         with self.engine.connect() as conn:
             return [_delivery(r) for r in conn.execute(query).mappings()]
+
+    def recent_alerts(self, sub_id: str, limit: int = 50) -> list[Alert]:
+        """The subscription's latest real alerts (no tests, no digests), newest first."""
+        query = (select(deliveries.c.payload).where(deliveries.c.subscription_id == sub_id)
+                 .order_by(deliveries.c.created_at.desc(), deliveries.c.id).limit(limit * 2))
+        with self.engine.connect() as conn:
+            found = [Alert.model_validate_json(p) for (p,) in conn.execute(query)]
+        return [a for a in found if a.kind in ("new", "update")][:limit]
 
     def get(self, delivery_id: str) -> Delivery:
         with self.engine.connect() as conn:

@@ -25,7 +25,7 @@ from schemas.models import Alert, Subscription
 from services.notify.channels.base import Secrets, SendResult
 from services.notify.channels.posting import HttpxPoster, Poster, PostFailed, Reply
 from services.notify.guard import BlockedTarget, NetworkGuard
-from services.notify.masking import mask_secret
+from services.notify.masking import scrub
 
 EXCERPT = 512  # bytes of a response body kept in the attempt log
 _RETRYABLE_STATUS = frozenset({408, 429})
@@ -124,7 +124,7 @@ class HttpNotifier:
         secrets = secrets_of(secret)
         result = await self._send(alert, subscription, secrets)
         if result.error:
-            result = replace(result, error=_scrubbed(result.error, secrets))
+            result = replace(result, error=scrub(result.error, secrets))
         return result
 
     async def _send(self, alert: Alert, subscription: Subscription, secrets: list[str]) -> SendResult:
@@ -160,13 +160,6 @@ class HttpNotifier:
 def _failed(error: str, error_class: str, started: float) -> SendResult:
     return SendResult(ok=False, retryable=True, error=error, error_class=error_class,
                       latency_s=time.perf_counter() - started)
-
-
-def _scrubbed(text: str, secrets: Sequence[str]) -> str:
-    for secret in secrets:
-        if len(secret) >= 8 and secret in text:
-            text = text.replace(secret, mask_secret(secret))
-    return text
 
 
 def chat_verdict(reply: Reply, now: datetime, retry_after: float | None = None) -> SendResult:
