@@ -1,5 +1,6 @@
 """Pages for API-key holders: sign in with a key, list subscriptions, make a webhook (its
-secret shown once), read a subscription's delivery log, replay a delivery, send a test.
+secret shown once), read a subscription's delivery log with every attempt, replay a
+delivery, send a test. Chat and push subscriptions are made in ``channels.py``.
 
 The key is kept in an HttpOnly, SameSite=Strict cookie and checked again on every
 request, so revoking it ends the session. A holder sees its owner's subscriptions
@@ -18,7 +19,9 @@ from services.api.console import forms
 from services.api.console.csrf import CsrfError
 from services.api.console.web import KEY_COOKIE, Console
 from services.api.deps import scope
+from services.api.routes.feeds import feed_url
 from services.notify.alerts import test_alert
+from services.notify.attempts import AttemptLog
 from services.notify.guard import BlockedTarget, NetworkGuard
 from services.notify.store import (
     DeliveryStore,
@@ -38,6 +41,7 @@ def router(console: Console) -> APIRouter:
     deps = console.deps
     subs = SubscriptionStore(deps.engine)
     deliveries = DeliveryStore(deps.engine)
+    attempts = AttemptLog(deps.engine)
     guard = NetworkGuard(deps.settings.allowed_networks)
 
     def sign_in(request: Request) -> HTMLResponse:
@@ -129,7 +133,9 @@ def router(console: Console) -> APIRouter:
         if stored is None:
             return not_found(request)
         return console.render(request, "subscription.html", sub=stored.subscription, done=done,
-                              deliveries=deliveries.for_subscription(sub_id, 100))
+                              deliveries=attempts.attach(deliveries.for_subscription(sub_id, 100)),
+                              feed_url=feed_url(deps.settings.public_url, sub_id,
+                                                deps.settings.signing_key))
 
     async def posted_by_owner(request: Request, sub_id: str | None = None,
                               delivery_id: str | None = None) -> StoredSubscription | Response:
