@@ -133,17 +133,9 @@ class Settings(BaseSettings):
             raise ValueError("expected smtp://host:port, smtp+starttls://user:pass@host:port or smtps://...")
         return value
 
-    @field_validator("telegram_api_url", "ntfy_url")
+    @field_validator("public_url", "telegram_api_url", "ntfy_url")
     @classmethod
-    def _service(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("expected an http(s) URL such as https://ntfy.example.org")
-        return value.rstrip("/")
-
-    @field_validator("public_url")
-    @classmethod
-    def _public(cls, value: str) -> str:
+    def _http_url(cls, value: str) -> str:
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("expected an http(s) URL such as https://alerts.example.org")

@@ -61,25 +61,31 @@ def test_a_version_1_database_is_brought_to_the_latest_version(tmp_path):
 
 def test_a_version_2_database_gains_the_attempt_log_and_key_contacts(tmp_path):
     """API keys made before version 3 keep working, now with an (empty) contact address."""
-    from sqlalchemy import create_engine, text
-
     from frontwire.db import connect
     from services.api.keys import ApiKeyStore
 
     url = f"sqlite:///{tmp_path / 'v2.db'}"
-    old = create_engine(url)
-    with old.begin() as conn:
-        conn.execute(text("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-                          "description VARCHAR(200) NOT NULL, applied_at DATETIME NOT NULL)"))
-        conn.execute(text("INSERT INTO schema_migrations VALUES (1, 'baseline', '2026-01-01'), "
-                          "(2, 'stories', '2026-01-02')"))
-        conn.execute(text("CREATE TABLE api_keys (id VARCHAR(40) PRIMARY KEY, owner VARCHAR(80) NOT NULL, "
-                          "name VARCHAR(200) NOT NULL, hash VARCHAR(64) NOT NULL, "
-                          "created_at DATETIME NOT NULL, revoked_at DATETIME)"))
-        conn.execute(text("INSERT INTO api_keys VALUES ('k1', 'desk', 'old key', 'h', '2026-01-01', NULL)"))
-    old.dispose()
+    _old_database(url, [
+        "INSERT INTO schema_migrations VALUES (1, 'baseline', '2026-01-01'), (2, 'stories', '2026-01-02')",
+        "CREATE TABLE api_keys (id VARCHAR(40) PRIMARY KEY, owner VARCHAR(80) NOT NULL, "
+        "name VARCHAR(200) NOT NULL, hash VARCHAR(64) NOT NULL, created_at DATETIME NOT NULL, "
+        "revoked_at DATETIME)",
+        "INSERT INTO api_keys VALUES ('k1', 'desk', 'old key', 'h', '2026-01-01', NULL)"])
     engine = connect(url)
     assert {"delivery_attempts", "owner_notices"} <= set(inspect(engine).get_table_names())
     assert current_version(engine) == 3
     (key,) = ApiKeyStore(engine).list()
     assert (key.owner, key.contact) == ("desk", None)
+
+
+def _old_database(url: str, statements: list[str]) -> None:
+    """A database as an older frontwire left it: its migration table, then ``statements``."""
+    from sqlalchemy import create_engine, text
+
+    old = create_engine(url)
+    with old.begin() as conn:
+        conn.execute(text("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                          "description VARCHAR(200) NOT NULL, applied_at DATETIME NOT NULL)"))
+        for statement in statements:
+            conn.execute(text(statement))
+    old.dispose()

@@ -19,7 +19,6 @@ from pydantic import ValidationError
 from schemas.models import Subscription
 from services.api.bodies import EmailIn
 from services.api.console import forms
-from services.api.console.csrf import CsrfError
 from services.api.console.web import Console
 from services.api.targets import ChatWebhookIn, NtfyIn, TelegramIn, placed
 from services.notify.guard import BlockedTarget, NetworkGuard
@@ -119,13 +118,12 @@ def router(console: Console) -> APIRouter:
 
     @router.post("/channels/new/{kind}", response_class=HTMLResponse)
     async def create_channel(request: Request, kind: str) -> Response:
-        try:
-            form = await console.form(request)
-        except CsrfError as exc:
-            return console.forbidden(request, exc)
-        who = console.holder(request)
-        if who is None or kind not in KINDS:
-            return console.render(request, "keys_login.html", 401, error=None)
+        posted = await console.holder_form(request)
+        if isinstance(posted, Response):
+            return posted
+        form, who = posted
+        if kind not in KINDS:
+            return console.error(request, "No such channel", f"Choose one of {', '.join(KINDS)}.", 404)
         checked = check(kind, form)
         v = checked.values
         place = placed(kind, v["target"], deps.settings) if v["target"] is not None else None

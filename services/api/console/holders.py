@@ -98,13 +98,10 @@ def router(console: Console) -> APIRouter:
 
     @router.post("/webhooks/new", response_class=HTMLResponse)
     async def webhook_create(request: Request) -> HTMLResponse:
-        try:
-            form = await console.form(request)
-        except CsrfError as exc:
-            return console.forbidden(request, exc)
-        who = console.holder(request)
-        if who is None:
-            return sign_in(request)
+        posted = await console.holder_form(request)
+        if isinstance(posted, HTMLResponse):
+            return posted
+        form, who = posted
         checked = forms.webhook_signup(form)
         if "url" not in checked.errors:
             try:

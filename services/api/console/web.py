@@ -80,6 +80,18 @@ class Console:
         self.csrf.check(request, forms.first(data, FIELD))
         return data
 
+    async def holder_form(self, request: Request) -> tuple[dict[str, list[str]], str] | HTMLResponse:
+        """The form a signed-in key holder posted (CSRF checked) and who they are, or else
+        the page to answer with (refused form, or the sign-in page)."""
+        try:
+            form = await self.form(request)
+        except CsrfError as exc:
+            return self.forbidden(request, exc)
+        who = self.holder(request)
+        if who is None:
+            return self.render(request, "keys_login.html", 401, error=None)
+        return form, who
+
     def forbidden(self, request: Request, exc: CsrfError) -> HTMLResponse:
         return self.error(request, "This form cannot be accepted",
                           f"Nothing was changed: {exc}. Reload the page and send the form again "

@@ -11,18 +11,13 @@ disables the subscription.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 
-from schemas.models import Alert, Subscription
-from services.notify.channels.base import SendResult
-from services.notify.channels.content import Card, about, card, clip, fit
-from services.notify.channels.http import HttpRequest, NotSendable, chat_verdict
-from services.notify.channels.posting import Reply
+from services.notify.channels.chat import ChatWebhookFormat
+from services.notify.channels.content import Card, about, clip
 
 TITLE, DESCRIPTION, FIELD_VALUE, FOOTER, TOTAL = 256, 4096, 1024, 2048, 6000
 COLOURS = {"low": 0x607D8B, "medium": 0xF9A825, "high": 0xEF6C00, "critical": 0xC62828}
@@ -75,20 +70,10 @@ def waiting(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
-class DiscordFormat:
-    channel = "discord"
-
-    def request(self, alert: Alert, subscription: Subscription, secrets: Sequence[str],
-                now: datetime) -> HttpRequest:
-        if subscription.discord is None:
-            raise NotSendable(f"subscription {subscription.id} has no Discord target")
-        if not secrets:
-            raise NotSendable(f"subscription {subscription.id} has no Discord webhook URL stored")
-        message = fit(card(alert), payload, within_limits)
-        return HttpRequest(waiting(secrets[0]), orjson.dumps(message), {})
-
-    def verdict(self, reply: Reply, now: datetime) -> SendResult:
-        return chat_verdict(reply, now, _retry_after(reply.body))
+class DiscordFormat(ChatWebhookFormat):
+    def __init__(self) -> None:
+        super().__init__("discord", "Discord", payload, within_limits, url=waiting,
+                         retry_after=_retry_after)
 
 
 def _retry_after(body: bytes) -> float | None:

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 
@@ -57,6 +57,18 @@ class Format(Protocol):
     def verdict(self, reply: Reply, now: datetime) -> SendResult:
         """What the service's answer means."""
         ...
+
+
+def target_of(subscription: Subscription, channel: str, secrets: Sequence[str],
+              credential: str | None) -> Any:
+    """The subscription's target of ``channel``, and its ``credential`` stored (if one is
+    needed); ``NotSendable`` naming what is missing otherwise."""
+    target = getattr(subscription, channel, None)
+    if target is None:
+        raise NotSendable(f"subscription {subscription.id} has no {channel} target")
+    if credential and not secrets:
+        raise NotSendable(f"subscription {subscription.id} has no {credential}")
+    return target
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:

@@ -19,7 +19,7 @@ import orjson
 from schemas.models import Alert, Subscription
 from services.notify.channels.base import SendResult
 from services.notify.channels.content import Card, about, card, clip, fit
-from services.notify.channels.http import HttpRequest, NotSendable, chat_verdict
+from services.notify.channels.http import HttpRequest, chat_verdict, target_of
 from services.notify.channels.posting import Reply
 
 MAX_MESSAGE = 4096  # bytes, ntfy's default message-size-limit
@@ -55,11 +55,8 @@ class NtfyFormat:
 
     def request(self, alert: Alert, subscription: Subscription, secrets: Sequence[str],
                 now: datetime) -> HttpRequest:
-        target = subscription.ntfy
-        if target is None:
-            raise NotSendable(f"subscription {subscription.id} has no ntfy target")
-        if target.token is not None and not secrets:
-            raise NotSendable(f"subscription {subscription.id} has no ntfy token stored")
+        target = target_of(subscription, "ntfy", secrets,
+                           "ntfy access token" if subscription.ntfy and subscription.ntfy.token else None)
         body = fit(card(alert), lambda c: publish(c, target.topic),
                    lambda p: len(p["message"].encode()) <= MAX_MESSAGE)
         headers = {"authorization": f"Bearer {secrets[0]}"} if target.token and secrets else {}

@@ -9,17 +9,10 @@ Retry-After when rate limited; 404 ``no_service``, 403 ``invalid_token`` or 410
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
-import orjson
-
-from schemas.models import Alert, Subscription
-from services.notify.channels.base import SendResult
-from services.notify.channels.content import Card, about, card, clip, fit
-from services.notify.channels.http import HttpRequest, NotSendable, chat_verdict
-from services.notify.channels.posting import Reply
+from services.notify.channels.chat import ChatWebhookFormat
+from services.notify.channels.content import Card, about, clip
 
 MAX_BLOCKS, HEADER_CHARS, SECTION_CHARS, FALLBACK_CHARS = 50, 150, 3000, 300
 MAX_STORIES = 45  # a digest's sections, leaving room for the header, context and a last line
@@ -76,17 +69,6 @@ def within_limits(message: dict[str, Any]) -> bool:
     return len(message["blocks"]) <= MAX_BLOCKS and all(len(t) <= SECTION_CHARS for t in sections)
 
 
-class SlackFormat:
-    channel = "slack"
-
-    def request(self, alert: Alert, subscription: Subscription, secrets: Sequence[str],
-                now: datetime) -> HttpRequest:
-        if subscription.slack is None:
-            raise NotSendable(f"subscription {subscription.id} has no Slack target")
-        if not secrets:
-            raise NotSendable(f"subscription {subscription.id} has no Slack webhook URL stored")
-        message = fit(card(alert), payload, within_limits)
-        return HttpRequest(secrets[0], orjson.dumps(message), {})
-
-    def verdict(self, reply: Reply, now: datetime) -> SendResult:
-        return chat_verdict(reply, now)
+class SlackFormat(ChatWebhookFormat):
+    def __init__(self) -> None:
+        super().__init__("slack", "Slack", payload, within_limits)

@@ -11,17 +11,12 @@ workflow answers 202 Accepted; 401, 403 or 404 mean the flow or its key is gone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 import orjson
 
-from schemas.models import Alert, Subscription
-from services.notify.channels.base import SendResult
-from services.notify.channels.content import Card, about, card, fit
-from services.notify.channels.http import HttpRequest, NotSendable, chat_verdict
-from services.notify.channels.posting import Reply
+from services.notify.channels.chat import ChatWebhookFormat
+from services.notify.channels.content import Card, about
 
 MAX_BYTES = 27 * 1024  # under Teams' ~28 KB message limit, with room for its own wrapping
 CARD_VERSION = "1.4"   # what Teams renders (https://adaptivecards.io/designer, host Teams)
@@ -66,17 +61,6 @@ def within_limits(message: dict[str, Any]) -> bool:
     return len(orjson.dumps(message)) <= MAX_BYTES
 
 
-class TeamsFormat:
-    channel = "teams"
-
-    def request(self, alert: Alert, subscription: Subscription, secrets: Sequence[str],
-                now: datetime) -> HttpRequest:
-        if subscription.teams is None:
-            raise NotSendable(f"subscription {subscription.id} has no Teams target")
-        if not secrets:
-            raise NotSendable(f"subscription {subscription.id} has no Teams workflow URL stored")
-        message = fit(card(alert), payload, within_limits)
-        return HttpRequest(secrets[0], orjson.dumps(message), {})
-
-    def verdict(self, reply: Reply, now: datetime) -> SendResult:
-        return chat_verdict(reply, now)
+class TeamsFormat(ChatWebhookFormat):
+    def __init__(self) -> None:
+        super().__init__("teams", "Teams workflow", payload, within_limits)

@@ -23,7 +23,7 @@ import orjson
 from schemas.models import Alert, Subscription
 from services.notify.channels.base import SendResult
 from services.notify.channels.content import Card, about, card, fit
-from services.notify.channels.http import HttpRequest, NotSendable, chat_verdict
+from services.notify.channels.http import HttpRequest, chat_verdict, target_of
 from services.notify.channels.posting import Reply
 
 MAX_TEXT = 4096
@@ -68,11 +68,7 @@ class TelegramFormat:
 
     def request(self, alert: Alert, subscription: Subscription, secrets: Sequence[str],
                 now: datetime) -> HttpRequest:
-        target = subscription.telegram
-        if target is None:
-            raise NotSendable(f"subscription {subscription.id} has no Telegram target")
-        if not secrets:
-            raise NotSendable(f"subscription {subscription.id} has no Telegram bot token stored")
+        target = target_of(subscription, "telegram", secrets, "Telegram bot token")
         body = {"chat_id": chat(target.chat_id), "parse_mode": "HTML",
                 "text": fit(card(alert), text, lambda t: length(t) <= MAX_TEXT),
                 "link_preview_options": {"is_disabled": True}}

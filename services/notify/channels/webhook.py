@@ -26,6 +26,7 @@ from services.notify.channels.http import (
     NotSendable,
     parse_retry_after,
     status_verdict,
+    target_of,
 )
 from services.notify.channels.posting import Poster, Reply
 from services.notify.guard import NetworkGuard
@@ -72,10 +73,7 @@ class WebhookFormat:
 
     def request(self, alert: Alert, subscription: Subscription, secrets: Sequence[str],
                 now: datetime) -> HttpRequest:
-        if subscription.webhook is None:
-            raise NotSendable(f"subscription {subscription.id} has no webhook target")
-        if not secrets:
-            raise NotSendable(f"subscription {subscription.id} has no webhook secret")
+        target = target_of(subscription, "webhook", secrets, "webhook secret")
         body = encode_alert(alert)
         try:
             headers = sign_headers(alert.id, body, secrets, now)
@@ -83,7 +81,7 @@ class WebhookFormat:
             # A malformed whsec_ secret fails the same way on every attempt.
             raise NotSendable(f"invalid webhook secret for subscription {subscription.id}: "
                               f"{exc}") from None
-        return HttpRequest(subscription.webhook.url, body, headers)
+        return HttpRequest(target.url, body, headers)
 
     def verdict(self, reply: Reply, now: datetime) -> SendResult:
         return status_verdict(reply.status, parse_retry_after(reply.retry_after, now))
