@@ -17,8 +17,9 @@ import orjson
 from schemas.models import Alert, Subscription
 from services.notify.channels.base import SendResult
 from services.notify.channels.content import Card, card, fit
-from services.notify.channels.http import HttpRequest, chat_verdict, target_of
+from services.notify.channels.http import HttpRequest, target_of
 from services.notify.channels.posting import Reply
+from services.notify.channels.verdicts import chat_verdict
 
 Message = dict[str, Any]
 

@@ -20,15 +20,9 @@ from standardwebhooks.webhooks import EmptyWebhookSecretError
 from schemas.envelope import envelope
 from schemas.models import Alert, Subscription
 from services.notify.channels.base import SendResult
-from services.notify.channels.http import (
-    HttpNotifier,
-    HttpRequest,
-    NotSendable,
-    parse_retry_after,
-    status_verdict,
-    target_of,
-)
+from services.notify.channels.http import HttpNotifier, HttpRequest, NotSendable, target_of
 from services.notify.channels.posting import Poster, Reply
+from services.notify.channels.verdicts import parse_retry_after, status_verdict
 from services.notify.guard import NetworkGuard
 
 __all__ = ["EVENT_TYPE", "WebhookFormat", "WebhookNotifier", "encode_alert", "parse_retry_after",
