@@ -5,7 +5,7 @@ verifies nothing), so the sender is the bottleneck. Measured, each in several
 interleaved rounds (medians):
 
 * dispatcher: pending deliveries in SQLite, claimed, signed and sent by notify's
-  Dispatcher with notify's webhook channel (``services.notify.app.webhook_notifier``),
+  Dispatcher with notify's webhook channel (``services.notify.notifiers.webhook_notifier``),
   outcomes recorded: deliveries/s until the receiver has them all;
 * notifier only: ``WebhookNotifier.send`` on the same alerts without SQL, at the
   dispatcher's per-endpoint concurrency (what the client + signing cost alone);
@@ -66,10 +66,10 @@ async def _until(receiver: FastReceiver, target: int, timeout: float = 120.0) ->
 async def _dispatcher_rate(receiver: FastReceiver, engine: Any, alerts: list[Any]) -> float:
     from prometheus_client import CollectorRegistry
 
-    from services.notify.app import webhook_notifier
     from services.notify.dispatch import Dispatcher
     from services.notify.guard import NetworkGuard, parse_networks
     from services.notify.metrics import notify_metrics
+    from services.notify.notifiers import webhook_notifier
     from services.notify.retry import RetryPolicy
     from services.notify.store import DeliveryStore, SubscriptionStore
 
@@ -107,8 +107,8 @@ async def _pool(n: int, post: Any) -> float:
 
 
 async def _notifier_rate(alerts: list[Any], subs: dict[str, Any], secret: str) -> float:
-    from services.notify.app import webhook_notifier
     from services.notify.guard import NetworkGuard, parse_networks
+    from services.notify.notifiers import webhook_notifier
 
     notifier = webhook_notifier(NetworkGuard(parse_networks("127.0.0.0/8")))
 
@@ -123,8 +123,8 @@ async def _notifier_rate(alerts: list[Any], subs: dict[str, Any], secret: str) -
 
 
 def _signed(alerts: list[Any], url: str, secret: str) -> list[tuple[str, bytes, dict[str, str]]]:
-    from services.notify.app import USER_AGENT
     from services.notify.channels.webhook import encode_alert, sign_headers
+    from services.notify.notifiers import USER_AGENT
 
     out = []
     for i, alert in enumerate(alerts):

@@ -175,7 +175,10 @@ def _key_store() -> Any:
               + "; ".join(f"{s.value}: {ALLOWS[s]}" for s in Scope) + ".")
 @click.option("--expires", metavar="WHEN", default=None,
               help=f"When the key stops working: {EXPIRY_FORMS}. Default: never.")
-def apikey_create(owner: str, name: str, scopes: tuple[str, ...], expires: str | None) -> None:
+@click.option("--contact", default=None, metavar="EMAIL",
+              help="Address told when one of the owner's subscriptions is disabled.")
+def apikey_create(owner: str, name: str, scopes: tuple[str, ...], expires: str | None,
+                  contact: str | None) -> None:
     """Create a key for OWNER and print it once: store it now, it cannot be shown again."""
     from frontwire.timeutil import utcnow
     from services.api.expiry import parse_expiry
@@ -186,23 +189,33 @@ def apikey_create(owner: str, name: str, scopes: tuple[str, ...], expires: str |
         expires_at = parse_expiry(expires, now) if expires is not None else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--expires'") from None
+    if contact is not None:
+        from email_validator import EmailNotValidError, validate_email
+
+        try:
+            contact = validate_email(contact, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--contact'") from None
     chosen = frozenset(Scope(s) for s in scopes) or DEFAULT_SCOPES
     try:
-        key, token = _key_store().create(owner, name or owner, now, chosen, expires_at)
+        key, token = _key_store().create(owner, name or owner, now, chosen, expires_at,
+                                         contact=contact)
     except ValueError as exc:
         click.echo(f"frontwire apikey: {exc}", err=True)
         sys.exit(2)
     click.echo(token)
     until = f"expires {expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else "does not expire"
     click.echo(f"created key {key.id} for owner {owner!r}, scopes: "
-               f"{', '.join(s.value for s in Scope if s in key.scopes)}; {until}. "
+               f"{', '.join(s.value for s in Scope if s in key.scopes)}; {until}"
+               + (f"; contact {key.contact}" if key.contact else "") + ". "
                "Use it as 'Authorization: Bearer <key>'", err=True)
 
 
 @apikey.command("list", short_help="List keys with scopes, expiry, last use.")
 def apikey_list() -> None:
     """List keys: id, owner, name, scopes, when made, when they expire, when last used (to
-    the minute), and whether active, revoked or expired. Never the secrets."""
+    the minute), the contact address, and whether active, revoked or expired. Never the
+    secrets."""
     from frontwire.timeutil import utcnow
 
     keys = _key_store().list()
@@ -217,10 +230,11 @@ def _key_table(keys: list[ApiKey], now: datetime) -> list[str]:
     def when(value: datetime | None, none: str) -> str:
         return f"{value:%Y-%m-%d %H:%M}" if value else none
 
-    rows = [("ID", "OWNER", "NAME", "SCOPES", "CREATED", "EXPIRES", "LAST USED", "STATE")]
+    rows = [("ID", "OWNER", "NAME", "SCOPES", "CREATED", "EXPIRES", "LAST USED", "CONTACT",
+             "STATE")]
     rows += [(k.id, k.owner, k.name, ",".join(s.value for s in Scope if s in k.scopes),
               when(k.created_at, "-"), when(k.expires_at, "never"), when(k.last_used_at, "never"),
-              k.state(now)) for k in keys]
+              k.contact or "-", k.state(now)) for k in keys]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
             for row in rows]

@@ -83,6 +83,13 @@ class Settings(BaseSettings):
         "before it gives up")
     secret_key: SecretStr | None = Field(
         default=None, description="key for unsubscribe links; unset = derived from api_key")
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org",
+        description="Telegram Bot API server of telegram subscriptions that name none")
+    ntfy_url: str = Field(default="https://ntfy.sh",
+                          description="ntfy server of ntfy subscriptions that name none")
+    delivery_log_days: float = Field(
+        default=30.0, gt=0, le=3650, description="days every delivery attempt stays on record")
 
     @classmethod
     def settings_customise_sources(
@@ -133,9 +140,9 @@ class Settings(BaseSettings):
             raise ValueError("expected smtp://host:port, smtp+starttls://user:pass@host:port or smtps://...")
         return value
 
-    @field_validator("public_url")
+    @field_validator("public_url", "telegram_api_url", "ntfy_url")
     @classmethod
-    def _public(cls, value: str) -> str:
+    def _http_url(cls, value: str) -> str:
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("expected an http(s) URL such as https://alerts.example.org")

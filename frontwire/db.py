@@ -101,6 +101,37 @@ sources = Table(
 )
 
 
+delivery_attempts = Table(
+    "delivery_attempts", metadata,  # every attempt of every delivery, pruned after the retention period
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("delivery_id", String(40), nullable=False, index=True),
+    Column("attempt", Integer, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("channel", String(10), nullable=False),
+    Column("outcome", String(10), nullable=False),   # delivered | retry | failed
+    Column("status_code", Integer, nullable=True),
+    Column("error_class", String(20), nullable=True),
+    Column("error", Text, nullable=True),
+    Column("latency_ms", Float, nullable=True),
+    Column("response", Text, nullable=True),         # the first 512 bytes of the body, as text
+)
+
+owner_notices = Table(
+    "owner_notices", metadata,  # mails to owners (a destination was disabled), sent with retries
+    Column("id", String(80), primary_key=True),
+    Column("subscription_id", String(40), nullable=False),
+    Column("address", String(320), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("status", String(10), nullable=False),    # pending | sent | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=True, index=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+)
+
+
 api_keys = Table(
     "api_keys", metadata,
     Column("id", String(40), primary_key=True),
@@ -112,6 +143,7 @@ api_keys = Table(
     Column("scopes", String(200), nullable=False, server_default="subscriptions"),  # space-separated
     Column("expires_at", DateTime(timezone=True), nullable=True),
     Column("last_used_at", DateTime(timezone=True), nullable=True),  # to the minute, not each request
+    Column("contact", String(320), nullable=True),  # told when a subscription of its owner is disabled
 )
 
 story_members = Table(

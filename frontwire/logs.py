@@ -29,6 +29,12 @@ _SECRETS = (
     (re.compile(r"whsec_[A-Za-z0-9+/=_-]+"), "whsec_****"),
     (re.compile(r"(?i)\b(bearer\s+)[^\s\"',;]+"), r"\1****"),
     (re.compile(r"(://[^/\s:@]+:)[^@\s/]+@"), r"\1****@"),
+    # Chat credentials: a Telegram bot token (also inside /bot<token>/ URLs), the secret
+    # path of Slack and Discord webhooks, the sig of a Teams workflow URL.
+    (re.compile(r"(\d{3,20}:)[A-Za-z0-9_-]{30,}"), r"\1****"),
+    (re.compile(r"(hooks\.slack\.com/services/[^/\s]+/[^/\s]+/)[^\s\"',;]+"), r"\1****"),
+    (re.compile(r"(/api/webhooks/\d+/)[^\s\"'?]+"), r"\1****"),
+    (re.compile(r"([?&]sig=)[^&\s\"']+"), r"\1****"),
 )
 
 

@@ -88,6 +88,17 @@ def _story_identity(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE stories ADD COLUMN profile JSON"))
 
 
+def _delivery_attempts(conn: Connection) -> None:
+    """Every delivery attempt on record; owners' notices; a contact address on API keys."""
+    from frontwire.db import api_keys, delivery_attempts, owner_notices
+
+    delivery_attempts.create(conn, checkfirst=True)
+    owner_notices.create(conn, checkfirst=True)
+    api_keys.create(conn, checkfirst=True)
+    if "contact" not in {c["name"] for c in inspect(conn).get_columns("api_keys")}:
+        conn.execute(text("ALTER TABLE api_keys ADD COLUMN contact VARCHAR(320)"))
+
+
 Migration = tuple[int, str, Callable[[Connection], None]]
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "baseline: subscriptions, deliveries, api keys, stories, feed, ingest state, sources", _baseline),
@@ -96,6 +107,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (3, "api key scopes (existing keys: subscriptions), expiry and last use", _api_key_scopes),
     (4, "story identity: profiles of story members and stories, and why each member joined",
      _story_identity),
+    (5, "delivery attempts; owner notices; contact address of API keys", _delivery_attempts),
 )
 _PG_LOCK = 0x66726F6E  # "fron": one advisory lock id for frontwire migrations
 

@@ -9,6 +9,7 @@ from schemas.models import (
     Count,
     DeadLetter,
     Delivery,
+    DeliveryAttempt,
     EmailTarget,
     Facts,
     Label,
@@ -25,7 +26,7 @@ from schemas.topics import ALERTS, CATALOGUE, CLASSIFIED, DEADLETTER, UPDATES, T
 __all__ = [
     "ALERTS", "CATALOGUE", "CLASSIFIED", "DEADLETTER", "LABELS", "UPDATES",
     "Alert", "ClassifiedUpdate", "CloudEvent", "Corroboration", "Count", "DeadLetter",
-    "DecodeError", "Delivery", "EmailTarget", "Facts", "Label", "Message", "Money",
+    "DecodeError", "Delivery", "DeliveryAttempt", "EmailTarget", "Facts", "Label", "Message", "Money",
     "Severity", "Span", "Subscription", "Topic", "Update", "WebhookTarget",
     "decode", "encode", "envelope",
 ]

@@ -14,6 +14,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.targets import CHANNELS as CHANNELS
+from schemas.targets import Channel as Channel
+from schemas.targets import ChatWebhookTarget as ChatWebhookTarget
+from schemas.targets import EmailTarget as EmailTarget
+from schemas.targets import NtfyTarget as NtfyTarget
+from schemas.targets import TelegramTarget as TelegramTarget
+from schemas.targets import WebhookTarget as WebhookTarget
+
 
 class Label(StrEnum):
     """The four things frontwire alerts on (see LABELS.md for definitions)."""
@@ -156,7 +164,7 @@ class Alert(Message):
 
     id: str = Field(description="Derived from subscription id + story id (+ sequence for updates).")
     subscription_id: str
-    channel: Literal["webhook", "email"]
+    channel: Channel
     story_id: str = Field(description="Id of the first update of the story.")
     kind: Literal["new", "update", "test", "digest"] = Field(
         default="new", description="'update' when a revision changed a fact of an alerted story."
@@ -172,16 +180,6 @@ class Alert(Message):
     digest: list[Alert] = Field(default_factory=list,
                                 description="For kind 'digest': the alerts it gathers, one per story.")
     created_at: datetime
-
-
-class WebhookTarget(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    url: str = Field(description="http(s) URL that receives signed POSTs.")
-
-
-class EmailTarget(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    address: str = Field(description="Mailbox that receives the alerts.")
 
 
 class QuietHours(BaseModel):
@@ -212,6 +210,15 @@ class Subscription(Message):
     quiet_hours: QuietHours | None = None
     webhook: WebhookTarget | None = None
     email: EmailTarget | None = None
+    slack: ChatWebhookTarget | None = Field(default=None, description="Slack incoming webhook")
+    teams: ChatWebhookTarget | None = Field(
+        default=None, description="Microsoft Teams (Power Automate) workflow webhook")
+    discord: ChatWebhookTarget | None = Field(default=None, description="Discord webhook")
+    telegram: TelegramTarget | None = Field(default=None, description="Telegram Bot API chat")
+    ntfy: NtfyTarget | None = Field(default=None, description="ntfy topic")
+    contact: str | None = Field(
+        default=None, description="Email address told when this subscription is disabled "
+        "(else the contact of its owner's API key)")
     status: Literal["active", "paused", "disabled", "pending"] = Field(
         default="active", description="pending: an email subscription waiting for its owner's "
         "confirmation (double opt-in); only active ones are matched")
@@ -222,8 +229,42 @@ class Subscription(Message):
         return self.min_scores.get(label, self.min_score)
 
     @property
-    def channel(self) -> Literal["webhook", "email"]:
-        return "webhook" if self.webhook is not None else "email"
+    def channel(self) -> Channel:
+        """The one channel this subscription has a target for."""
+        return next((c for c in CHANNELS if getattr(self, c) is not None), "email")
+
+    @property
+    def destination(self) -> str:
+        """Where alerts go, as shown to people (credentials masked)."""
+        target = getattr(self, self.channel)
+        if isinstance(target, WebhookTarget):
+            return target.url
+        if isinstance(target, EmailTarget):
+            return target.address
+        if isinstance(target, ChatWebhookTarget):
+            return target.webhook_url
+        if isinstance(target, TelegramTarget):
+            return f"chat {target.chat_id}"
+        if isinstance(target, NtfyTarget):
+            return f"{target.url.rstrip('/')}/{target.topic}"
+        return ""
+
+
+class DeliveryAttempt(Message):
+    """One try at delivering an alert, as it went: kept for the delivery-log retention period."""
+
+    attempt: int = Field(ge=1, description="1 for the first try, 2 for the first retry, ...")
+    at: datetime = Field(description="When the attempt started (UTC).")
+    channel: Channel
+    outcome: Literal["delivered", "retry", "failed"]
+    status_code: int | None = Field(default=None, description="HTTP status or SMTP reply code")
+    error_class: str | None = Field(
+        default=None, description="Without a status code: timeout, connection, dns, blocked, "
+        "config or smtp")
+    error: str | None = None
+    latency_ms: float | None = None
+    response: str | None = Field(default=None,
+                                 description="The first 512 bytes of the response body, as text")
 
 
 class Delivery(Message):
@@ -232,7 +273,7 @@ class Delivery(Message):
     id: str
     alert_id: str
     subscription_id: str
-    channel: Literal["webhook", "email"]
+    channel: Channel
     status: Literal["pending", "held", "digested", "delivered", "failed"] = Field(
         description="held: waiting for its digest; digested: sent inside a digest")
     attempts: int = 0
@@ -242,6 +283,8 @@ class Delivery(Message):
     next_attempt_at: datetime | None = None
     created_at: datetime
     delivered_at: datetime | None = None
+    attempt_log: list[DeliveryAttempt] = Field(
+        default_factory=list, description="Every attempt still on record, oldest first")
 
 
 class DeadLetter(Message):

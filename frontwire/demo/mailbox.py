@@ -37,6 +37,7 @@ class Mailbox:
     credentials: tuple[str, str] | None = None
     on_receive: Callable[[EmailMessage], None] | None = None
     messages: list[EmailMessage] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)  # each message's bytes as they arrived
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)  # (MAIL FROM, RCPT TOs)
     logins: list[str] = field(default_factory=list)
     port: int = 0
@@ -65,6 +66,7 @@ class Mailbox:
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         assert isinstance(msg, EmailMessage)
         self.envelopes.append((str(envelope.mail_from), list(envelope.rcpt_tos)))
+        self.raw.append(raw)
         self.messages.append(msg)
         if self.on_receive is not None:
             self.on_receive(msg)

@@ -40,6 +40,29 @@ class ReceivedRequest:
     error: str | None = None
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # keep test output clean
+
+
+def serve(host: str, handler: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTTPServer, threading.Thread]:
+    """An HTTP server on ``host`` (a free port) answering from a daemon thread."""
+    server = ThreadingHTTPServer((host, 0), handler)
+    server.daemon_threads = True
+    # A short poll interval: shutdown() waits for the next poll, which otherwise is 0.5 s.
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    return server, thread
+
+
+def stop(server: ThreadingHTTPServer | None, thread: threading.Thread | None) -> None:
+    if server is not None:
+        server.shutdown()
+        server.server_close()
+    if thread is not None:
+        thread.join(timeout=5)
+
+
 @dataclass
 class _Reply:
     status: int
@@ -158,7 +181,7 @@ class WebhookReceiver:
     def __enter__(self) -> WebhookReceiver:
         receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
                 headers = {k.lower(): v for k, v in self.headers.items()}
@@ -169,23 +192,12 @@ class WebhookReceiver:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass  # keep test output clean
-
-        self._server = ThreadingHTTPServer((self.host, 0), Handler)
-        self._server.daemon_threads = True
-        # A short poll interval: shutdown() waits for the next poll, which otherwise is 0.5 s.
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
-        self._thread.start()
+        self._server, self._thread = serve(self.host, Handler)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        stop(self._server, self._thread)
 
     async def wait_for(self, count: int, timeout: float = 5.0) -> list[Any]:
         """Poll (without blocking the loop) until ``count`` payloads were accepted."""

@@ -26,7 +26,16 @@ from services.api.audit import AuditLog
 from services.api.deps import ApiDeps
 from services.api.keys import ApiKeyStore
 from services.api.ratelimit import KeyLimits
-from services.api.routes import ops, sources, stories, subscriptions, unsubscribe, updates
+from services.api.routes import (
+    deliveries,
+    feeds,
+    ops,
+    sources,
+    stories,
+    subscriptions,
+    unsubscribe,
+    updates,
+)
 
 log = logging.getLogger("frontwire.api")
 
@@ -55,7 +64,7 @@ def create_app(deps: ApiDeps) -> FastAPI:
         return JSONResponse({"detail": "message broker unavailable, try again shortly"},
                             status_code=503, headers={"Retry-After": "5"})
 
-    for module in (subscriptions, updates, sources, stories, unsubscribe, ops):
+    for module in (subscriptions, deliveries, feeds, updates, sources, stories, unsubscribe, ops):
         app.include_router(module.router(deps))
     app.include_router(console.router(deps))  # the web console at /
     app.mount("/static", StaticFiles(directory=console.static_dir()), name="static")

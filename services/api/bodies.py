@@ -16,6 +16,9 @@ from pydantic import (
 )
 
 from schemas.models import Corroboration, Label, QuietHours, Severity, Subscription
+from services.api.targets import ChatWebhookIn, NtfyIn, TelegramIn
+
+CHANNEL_FIELDS = ("webhook", "email", "slack", "teams", "discord", "telegram", "ntfy")
 
 
 class Strict(BaseModel):
@@ -73,24 +76,39 @@ class Filters(Strict):
         return value
 
 
-class SubscriptionCreate(Filters):
+class Channels(Filters):
+    """Where alerts go: exactly one of these at creation; the same kind again to change it."""
+
+    webhook: WebhookIn | None = Field(default=None, description="Signed Standard Webhooks POSTs")
+    email: EmailIn | None = Field(default=None, description="Alert mails")
+    slack: ChatWebhookIn | None = Field(default=None, description="Slack incoming webhook")
+    teams: ChatWebhookIn | None = Field(
+        default=None, description="Microsoft Teams workflow webhook (Power Automate)")
+    discord: ChatWebhookIn | None = Field(default=None, description="Discord channel webhook")
+    telegram: TelegramIn | None = Field(default=None, description="Telegram bot and chat")
+    ntfy: NtfyIn | None = Field(default=None, description="ntfy topic")
+    contact: EmailStr | None = Field(
+        default=None, description="Address told when this subscription is disabled (default: "
+        "the contact of your API key)")
+
+    def channels(self) -> list[str]:
+        return [c for c in CHANNEL_FIELDS if getattr(self, c) is not None]
+
+
+class SubscriptionCreate(Channels):
     name: str = Field(min_length=1, max_length=200)
     labels: list[Label] = Field(min_length=1, description="Alert on any of these labels")
-    webhook: WebhookIn | None = None
-    email: EmailIn | None = None
 
     @model_validator(mode="after")
     def _one_channel(self) -> SubscriptionCreate:
-        if (self.webhook is None) == (self.email is None):
-            raise ValueError("give exactly one channel: 'webhook': {'url': ...} or 'email': {'address': ...}")
+        if len(self.channels()) != 1:
+            raise ValueError("give exactly one channel: " + ", ".join(CHANNEL_FIELDS))
         return self
 
 
-class SubscriptionPatch(Filters):
+class SubscriptionPatch(Channels):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     status: Literal["active", "paused"] | None = None
-    webhook: WebhookIn | None = None
-    email: EmailIn | None = None
 
 
 class TestFired(BaseModel):
@@ -104,12 +122,17 @@ class SecretRotated(BaseModel):
     previous_valid_until: datetime
 
 
-class SubscriptionOut(Subscription):
+class SubscriptionView(Subscription):
+    feed_url: str | None = Field(default=None, description="Secret URL of this subscription's Atom "
+                                 "feed, for feed readers: keep it to yourself")
+
+
+class SubscriptionOut(SubscriptionView):
     secret: str | None = Field(default=None, description="whsec_ signing secret; shown only at creation")
 
 
 class SubscriptionPage(BaseModel):
-    items: list[Subscription]
+    items: list[SubscriptionView]
     next_after: str | None = Field(description="Pass as ?after= to get the next page; null at the end")
 
 

@@ -1,5 +1,5 @@
-"""API keys: made for an owner with scopes and an optional expiry, shown once, stored only as
-a hash, revocable; the time of their last use kept to the minute.
+"""API keys: made for an owner with scopes, an optional expiry and an optional contact address,
+shown once, stored only as a hash, revocable; the time of their last use kept to the minute.
 
 A key looks like ``fwk_<id>.<secret>``; the id finds the row, the secret's SHA-256 is
 compared in constant time. What a key may do is its scopes (services/api/scopes.py).
@@ -52,6 +52,7 @@ class ApiKey:
     scopes: frozenset[Scope] = DEFAULT_SCOPES
     expires_at: datetime | None = None
     last_used_at: datetime | None = None
+    contact: str | None = None  # told when one of the owner's subscriptions is disabled
 
     def state(self, now: datetime) -> Literal["active", "revoked", "expired"]:
         if self.revoked_at is not None:
@@ -72,7 +73,7 @@ def _digest(secret: str) -> str:
 def _key(row: RowMapping) -> ApiKey:
     return ApiKey(row["id"], row["owner"], row["name"], aware(row["created_at"]),
                   aware(row["revoked_at"]), parse_scopes(row["scopes"]), aware(row["expires_at"]),
-                  aware(row["last_used_at"]))
+                  aware(row["last_used_at"]), row["contact"])
 
 
 class ApiKeyStore:
@@ -81,8 +82,10 @@ class ApiKeyStore:
 
     def create(self, owner: str, name: str, now: datetime,
                scopes: Iterable[Scope] = DEFAULT_SCOPES,
-               expires_at: datetime | None = None) -> tuple[ApiKey, str]:
-        """A new key for ``owner``; returns it with the full token (shown once).
+               expires_at: datetime | None = None, *,
+               contact: str | None = None) -> tuple[ApiKey, str]:
+        """A new key for ``owner``; returns it with the full token (shown once). ``contact``
+        is an email address told when one of the owner's subscriptions is disabled.
 
         ValueError for a reserved owner, no scope, or an expiry that is already past.
         """
@@ -99,8 +102,9 @@ class ApiKeyStore:
         with self.engine.begin() as conn:
             conn.execute(insert(api_keys).values(
                 id=key_id, owner=owner, name=name, hash=_digest(secret), created_at=now,
-                scopes=format_scopes(chosen), expires_at=expires_at))
-        return ApiKey(key_id, owner, name, now, None, chosen, expires_at), f"{PREFIX}{key_id}.{secret}"
+                scopes=format_scopes(chosen), expires_at=expires_at, contact=contact))
+        key = ApiKey(key_id, owner, name, now, None, chosen, expires_at, contact=contact)
+        return key, f"{PREFIX}{key_id}.{secret}"
 
     def authenticate(self, token: str, now: datetime) -> ApiKey:
         """The active key ``token`` names, its use recorded (to the minute); KeyRefused if
@@ -143,3 +147,4 @@ class ApiKeyStore:
         with self.engine.begin() as conn:
             return bool(conn.execute(update(api_keys).where(api_keys.c.id == key_id)
                                      .values(revoked_at=now)).rowcount)
+

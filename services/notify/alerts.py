@@ -44,8 +44,9 @@ def make_alert(match: Match, classified: ClassifiedUpdate, now: datetime,
 
 def test_alert(subscription: Subscription, now: datetime) -> Alert:
     """A sample alert for `POST /v1/subscriptions/{id}/test`: clearly marked, never a real story."""
-    body = ("This is a test alert from frontwire. Your endpoint receives alerts like this one, "
-            "signed with your subscription's secret.")
+    signed = ", signed with your subscription's secret" if subscription.webhook else ""
+    body = (f"This is a test alert from frontwire. Alerts for this subscription arrive like this "
+            f"one{signed}.")
     update = Update(id=f"test-{now:%Y%m%dT%H%M%S%f}", source="frontwire-test",
                     headline="frontwire test alert", body=body, first_seen_at=now,
                     content_hash=hashlib.sha256(body.encode()).hexdigest()[:32])

@@ -29,28 +29,23 @@ from schemas.envelope import encode
 from schemas.models import Alert, ClassifiedUpdate, Delivery
 from schemas.topics import ALERTS, CLASSIFIED, DEADLETTER
 from services.notify.alerts import make_alert
-from services.notify.channels.base import Notifier
+from services.notify.attempts import AttemptLog
 from services.notify.channels.email import EmailNotifier
-from services.notify.channels.posting import AiohttpPoster
-from services.notify.channels.webhook import WebhookNotifier
-from services.notify.dispatch import Dispatcher, SubscriptionCache
+from services.notify.dispatch import Dispatcher
 from services.notify.feed import FeedStore
 from services.notify.guard import NetworkGuard
 from services.notify.matching import SubscriptionIndex
 from services.notify.metrics import NotifyMetrics, notify_metrics
+from services.notify.notice_sender import NoticeSender
+from services.notify.notices import NoticeStore, owner_teller
+from services.notify.notifiers import http_notifiers
 from services.notify.retry import RetryPolicy
 from services.notify.schedule import digest_due, digest_of, quiet_until
 from services.notify.store import DeliveryStore, NotFound, Pending, SubscriptionStore
 from services.notify.stories import StoryStore
+from services.notify.subscription_cache import SubscriptionCache
 
 log = logging.getLogger("frontwire.notify")
-USER_AGENT = "frontwire-notify/0.1 (+https://github.com/frontwire/frontwire)"
-
-
-def webhook_notifier(guard: NetworkGuard, timeout: float = 10.0) -> WebhookNotifier:
-    """The webhook channel as notify runs it: aiohttp's connection pool, whose resolver
-    refuses, when it connects, addresses the guard does not allow (channels/posting.py)."""
-    return WebhookNotifier(AiohttpPoster(guard), guard, USER_AGENT, timeout)
 
 
 class LiveIndex:
@@ -108,17 +103,19 @@ def build(settings: Settings, bootstrap: str, engine: Engine, registry: Collecto
     deliveries = DeliveryStore(engine)
     stories = StoryStore(engine)
     feed = FeedStore(engine)
-    key = settings.signing_key
+    attempts = AttemptLog(engine)
+    notices = NoticeStore(engine)
     guard = NetworkGuard(settings.allowed_networks)
-    webhooks = webhook_notifier(guard)
-    notifiers: dict[str, Notifier] = {
-        "webhook": webhooks,
-        "email": EmailNotifier(settings.smtp_url, settings.mail_from, settings.public_url, key),
-    }
+    mail = EmailNotifier(settings.smtp_url, settings.mail_from, settings.public_url,
+                         settings.signing_key)
+    notifiers = {**http_notifiers(guard), "email": mail}
     policy = RetryPolicy(schedule=settings.retry_delays) if settings.retry_delays else RetryPolicy()
     sql = SqlThreads(engine)  # every database call of this worker, in one place
+
     dispatcher = Dispatcher(deliveries, subs, notifiers, policy, metrics,
-                            lease=timedelta(seconds=settings.delivery_lease), sql=sql)
+                            lease=timedelta(seconds=settings.delivery_lease), sql=sql,
+                            on_disabled=owner_teller(notices, settings.public_url))
+    sender = NoticeSender(notices, mail, settings.mail_from, policy, metrics, sql, utcnow)
     index = LiveIndex(subs, dispatcher.cache)
 
     classified_topic = raw_topic(app, CLASSIFIED)
@@ -211,11 +208,20 @@ def build(settings: Settings, bootstrap: str, engine: Engine, registry: Collecto
     async def run_dispatcher() -> None:
         await dispatcher.run()
 
-    async def prune_feed() -> None:
+    async def prune() -> None:
+        """The live feed to its size, the attempt log to its retention period."""
         try:
             await sql(feed.prune)
+            before = utcnow() - timedelta(days=settings.delivery_log_days)
+            metrics.attempts_pruned.inc(await sql(attempts.prune, before))
         except Exception as exc:  # noqa: BLE001 - as above
-            log.warning("cannot prune the feed (%s)", exc)
+            log.warning("cannot prune the feed or the attempt log (%s)", exc)
+
+    async def send_notices() -> None:
+        try:
+            await sender.send_due()
+        except Exception as exc:  # noqa: BLE001 - as above
+            log.warning("cannot send owner notices (%s); trying again in 10s", exc)
 
     async def count_pending() -> None:
         try:
@@ -226,13 +232,15 @@ def build(settings: Settings, bootstrap: str, engine: Engine, registry: Collecto
 
     async def close_clients(app: Any, **_: Any) -> None:
         await dispatcher.drain()
-        await webhooks.aclose()
+        for notifier in notifiers.values():
+            await notifier.aclose()
         sql.close()
 
     # faust's decorators are untyped: called plainly so the functions keep their types
     app.timer(interval=10.0)(send_digests)
     app.task(run_dispatcher)
-    app.timer(interval=300.0)(prune_feed)
+    app.timer(interval=300.0)(prune)
+    app.timer(interval=10.0)(send_notices)
     app.timer(interval=5.0)(count_pending)
     app.on_before_shutdown.connect(close_clients)  # type: ignore[arg-type]
 

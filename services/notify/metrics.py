@@ -21,6 +21,10 @@ class NotifyMetrics:
     retries_pending: Gauge
     deadletter: Counter
     classified_seen: Counter
+    subscriptions_disabled: Counter
+    rate_limited: Counter
+    owner_notices: Counter
+    attempts_pruned: Counter
 
 
 def notify_metrics(registry: CollectorRegistry) -> NotifyMetrics:
@@ -43,4 +47,17 @@ def notify_metrics(registry: CollectorRegistry) -> NotifyMetrics:
                            ["topic", "reason"], registry=registry),
         classified_seen=Counter("frontwire_notify_updates_seen_total",
                                 "Classified updates read by notify", registry=registry),
+        subscriptions_disabled=Counter(
+            "frontwire_subscriptions_disabled_total",
+            "Subscriptions disabled by delivery: the destination is gone, or failing past the "
+            "deadline", ["channel", "reason"], registry=registry),
+        rate_limited=Counter("frontwire_deliveries_rate_limited_total",
+                             "Deliveries put back for their destination's rate limit",
+                             ["channel"], registry=registry),
+        owner_notices=Counter("frontwire_owner_notices_total",
+                              "Mails telling owners a destination was disabled, by outcome",
+                              ["outcome"], registry=registry),
+        attempts_pruned=Counter("frontwire_delivery_attempts_pruned_total",
+                                "Delivery attempts forgotten after the retention period",
+                                registry=registry),
     )

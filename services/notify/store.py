@@ -18,13 +18,20 @@ from typing import Any, NamedTuple
 from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from frontwire.db import counters, deliveries, dialect_insert, subscriptions
+from frontwire.db import counters, deliveries, delivery_attempts, dialect_insert, subscriptions
 from frontwire.timeutil import aware
-from schemas.models import Alert, Delivery, Subscription
+from schemas.models import Alert, Delivery, DeliveryAttempt, Subscription
 
 
 class NotFound(LookupError):
     pass
+
+
+class Keep:
+    """``SubscriptionStore.replace(secret=KEEP)``: leave the stored secret as it is."""
+
+
+KEEP = Keep()
 
 
 def new_id(prefix: str) -> str:
@@ -58,10 +65,10 @@ class SubscriptionStore:
         self.engine = engine
 
     def add(self, sub: Subscription, owner: str, secret: str | None) -> None:
-        target = sub.webhook.url if sub.webhook else sub.email.address if sub.email else ""
+        """Store a new subscription; ``secret`` is its signing secret or channel credential."""
         with self.engine.begin() as conn:
             conn.execute(insert(subscriptions).values(
-                id=sub.id, owner=owner, name=sub.name, channel=sub.channel, target=target,
+                id=sub.id, owner=owner, name=sub.name, channel=sub.channel, target=sub.destination,
                 secret=secret, spec=sub.model_dump(mode="json"), status=sub.status,
                 disabled_reason=sub.disabled_reason, created_at=sub.created_at,
                 updated_at=sub.created_at))
@@ -92,13 +99,15 @@ class SubscriptionStore:
         with self.engine.connect() as conn:
             return [_stored(r) for r in conn.execute(query).mappings()]
 
-    def replace(self, sub: Subscription, now: datetime) -> None:
-        """Store a changed subscription (same id, owner and secret)."""
-        target = sub.webhook.url if sub.webhook else sub.email.address if sub.email else ""
+    def replace(self, sub: Subscription, now: datetime, *, secret: str | None | Keep = KEEP) -> None:
+        """Store a changed subscription (same id and owner; the same secret unless a new
+        channel credential, or None for none, is given)."""
+        values: dict[str, Any] = {} if isinstance(secret, Keep) else {"secret": secret}
         with self.engine.begin() as conn:
             done = conn.execute(update(subscriptions).where(subscriptions.c.id == sub.id).values(
-                name=sub.name, channel=sub.channel, target=target, spec=sub.model_dump(mode="json"),
-                status=sub.status, disabled_reason=sub.disabled_reason, updated_at=now)).rowcount
+                name=sub.name, channel=sub.channel, target=sub.destination,
+                spec=sub.model_dump(mode="json"), status=sub.status,
+                disabled_reason=sub.disabled_reason, updated_at=now, **values)).rowcount
             _bump(conn)
         if not done:
             raise NotFound(f"no subscription {sub.id!r}")
@@ -121,15 +130,18 @@ class SubscriptionStore:
                 raise NotFound(f"no subscription {sub_id!r}")
             _bump(conn)
 
-    def disable(self, sub_id: str, reason: str, now: datetime) -> None:
+    def disable(self, sub_id: str, reason: str, now: datetime) -> bool:
+        """Disable with ``reason``; True if it was not disabled before (tell its owner once)."""
         with self.engine.begin() as conn:
-            row = conn.execute(select(subscriptions.c.spec).where(subscriptions.c.id == sub_id)).first()
+            row = conn.execute(select(subscriptions.c.spec, subscriptions.c.status)
+                               .where(subscriptions.c.id == sub_id)).first()
             if row is None:
-                return
+                return False
             spec = dict(row[0], status="disabled", disabled_reason=reason)
             conn.execute(update(subscriptions).where(subscriptions.c.id == sub_id).values(
                 status="disabled", disabled_reason=reason, spec=spec, updated_at=now))
             _bump(conn)
+        return bool(row[1] != "disabled")
 
     def delete_pending(self, created_before: datetime) -> int:
         """Forget sign-ups never confirmed (double opt-in) that were made before the cutoff."""
@@ -176,7 +188,8 @@ class Pending(NamedTuple):
 
 
 class Outcome(NamedTuple):
-    """What an attempt ended in, for ``DeliveryStore.record_many``."""
+    """What an attempt ended in, for ``DeliveryStore.record_many``; ``attempt`` goes on
+    record in the attempt log (None when nothing was sent: a closed or deferred delivery)."""
 
     delivery_id: str
     status: str
@@ -186,6 +199,7 @@ class Outcome(NamedTuple):
     latency_ms: float | None
     next_attempt_at: datetime | None
     delivered_at: datetime | None
+    attempt: DeliveryAttempt | None = None
 
 
 class DeliveryStore:
@@ -285,8 +299,13 @@ class DeliveryStore:
             last_status_code=bindparam("o_status_code"), last_error=bindparam("o_error"),
             latency_ms=bindparam("o_latency_ms"), next_attempt_at=bindparam("o_next_attempt_at"),
             lease_until=None, delivered_at=bindparam("o_delivered_at"))
+        tried = [{"delivery_id": o.delivery_id, **o.attempt.model_dump()}
+                 for o in outcomes if o.attempt is not None]
         with self.engine.begin() as conn:
-            conn.execute(stmt, [{f"o_{k}": v for k, v in o._asdict().items()} for o in outcomes])
+            conn.execute(stmt, [{f"o_{k}": v for k, v in o._asdict().items() if k != "attempt"}
+                                for o in outcomes])
+            if tried:
+                conn.execute(insert(delivery_attempts), tried)
 
     def owner_of(self, delivery_id: str) -> str:
         """The subscription id a delivery belongs to (NotFound if none)."""
@@ -302,6 +321,14 @@ class DeliveryStore:
                  .order_by(deliveries.c.created_at.desc()).limit(limit))
         with self.engine.connect() as conn:
             return [_delivery(r) for r in conn.execute(query).mappings()]
+
+    def recent_alerts(self, sub_id: str, limit: int = 50) -> list[Alert]:
+        """The subscription's latest real alerts (no tests, no digests), newest first."""
+        query = (select(deliveries.c.payload).where(deliveries.c.subscription_id == sub_id)
+                 .order_by(deliveries.c.created_at.desc(), deliveries.c.id).limit(limit * 2))
+        with self.engine.connect() as conn:
+            found = [Alert.model_validate_json(p) for (p,) in conn.execute(query)]
+        return [a for a in found if a.kind in ("new", "update")][:limit]
 
     def get(self, delivery_id: str) -> Delivery:
         with self.engine.connect() as conn:

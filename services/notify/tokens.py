@@ -99,3 +99,15 @@ def verify_confirm_token(token: str, key: bytes, now: float) -> str | None:
     if not sid or not expires.isdigit() or int(expires) < now:
         return None
     return sid
+
+
+_FEED = b"frontwire-feed-v1\x00"
+
+
+def feed_token(subscription_id: str, key: bytes) -> str:
+    """The secret part of a subscription's Atom feed URL: reads that one feed, nothing else."""
+    return _sign(_FEED, subscription_id, key)
+
+
+def verify_feed_token(token: str, key: bytes) -> str | None:
+    return _open(_FEED, token, key)

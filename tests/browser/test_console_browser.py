@@ -205,6 +205,9 @@ def test_key_holder_makes_a_webhook_sees_its_secret_once_and_its_delivery_log(st
     row = all_css(browser, "table.log tbody tr")[0].text
     assert "200" in row and re.search(r"\b2\b", row), row  # two attempts: 503, then 200
     assert [r.status for r in stack.receiver.requests] == [503, 200]
+    attempts = [r.text for r in all_css(browser, "table.attempt-log tbody tr")]
+    assert len(attempts) == 2 and "retry" in attempts[0] and "503" in attempts[0], attempts
+    assert "delivered" in attempts[1] and "200" in attempts[1], attempts
 
     submit(browser, "table.log button")  # Replay
     assert "queued again" in text_of(browser)

@@ -108,6 +108,30 @@ def test_webhooks_aimed_inside_are_refused_at_subscription_and_on_change(api, ur
     assert changed.status_code == 422, changed.text
 
 
+@pytest.mark.parametrize(("kind", "field"), [("slack", "webhook_url"), ("teams", "webhook_url"),
+                                             ("discord", "webhook_url"), ("ntfy", "url"),
+                                             ("telegram", "api_url")])
+@pytest.mark.parametrize("base", ["http://127.1", "http://0x7f000001", "http://[::ffff:127.0.0.1]",
+                                  "http://169.254.169.254", "http://metadata.google.internal",
+                                  "http://10.0.0.5:8443"])
+def test_chat_and_push_targets_aimed_inside_are_refused_at_sign_up_and_on_change(
+        api, kind: str, field: str, base: str) -> None:
+    client, alice, _, _ = api
+    extra = {"ntfy": {"topic": "t"}, "telegram": {
+        "bot_token": "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "chat_id": 42}}.get(kind, {})
+    target = {**extra, field: f"{base}/hook"}
+    created = client.post("/v1/subscriptions", json={"name": "n", "labels": ["aid"], kind: target},
+                          headers=alice)
+    assert created.status_code == 422, created.text
+    assert created.json()["detail"][0]["loc"] == ["body", kind, field]
+    fine = {**extra, field: "https://chat.example.org/hook"}
+    ok = client.post("/v1/subscriptions", json={"name": "n", "labels": ["aid"], kind: fine},
+                     headers=alice)
+    assert ok.status_code == 201, ok.text
+    changed = client.patch(f"/v1/subscriptions/{ok.json()['id']}", json={kind: target}, headers=alice)
+    assert changed.status_code == 422, changed.text
+
+
 @pytest.mark.parametrize("name", _loopback_hostname())
 def test_a_hosts_file_name_for_loopback_is_refused_at_sign_up(api, name: str) -> None:
     """Nothing in the URL gives it away: the API resolves the name and refuses it."""
@@ -179,12 +203,14 @@ def _for_every_operation(api_schema: Any, check: Any) -> list[str]:
 def test_every_operation_refuses_a_wrong_key(api_schema: Any) -> None:
     def check(case: Any) -> None:
         response = case.call(headers={"Authorization": "Bearer fwk_not-a-real-key"})
-        if case.path.startswith("/v1/unsubscribe/"):
-            assert response.status_code in (400, 404, 410, 422), "unsubscribe links carry their own token"
+        if case.path.startswith(("/v1/unsubscribe/", "/feeds/")):
+            assert response.status_code in (400, 404, 410, 422), "these links carry their own token"
+        elif case.path == "/feed.atom":
+            assert response.status_code in (200, 422), "the live feed is public, like its page"
         else:
             assert response.status_code == 401, (case.method, case.path, response.status_code)
 
-    assert len(_for_every_operation(api_schema, check)) >= 16
+    assert len(_for_every_operation(api_schema, check)) >= 19
 
 
 def test_every_operation_answers_generated_requests_without_a_server_error(api_schema: Any) -> None:

@@ -1,6 +1,6 @@
 """`frontwire apikey` as an operator runs it (a process, settings from the environment), on
-SQLite and PostgreSQL: scopes and expiry at creation, the list with last use, and the keys
-working against the real API."""
+SQLite and PostgreSQL: scopes, expiry and a contact address at creation, the list with last
+use, and the keys working against the real API."""
 
 from __future__ import annotations
 
@@ -40,8 +40,9 @@ def test_keys_made_with_scopes_and_expiry_are_listed_and_do_what_their_scopes_al
     wire = made.stdout.strip()
     assert wire.startswith("fwk_") and wire not in made.stderr
     assert "scopes: subscriptions, publish; expires " in made.stderr
-    team = frontwire(env, "apikey", "create", "--owner", "newsroom")
+    team = frontwire(env, "apikey", "create", "--owner", "newsroom", "--contact", "desk@example.org")
     assert team.returncode == 0 and "scopes: subscriptions; does not expire" in team.stderr
+    assert "contact desk@example.org" in team.stderr
 
     app = create_app(ApiDeps(load(data_dir=tmp_path), engine, lambda _u: None, CollectorRegistry()))
     with TestClient(app) as client:
@@ -55,12 +56,13 @@ def test_keys_made_with_scopes_and_expiry_are_listed_and_do_what_their_scopes_al
     assert listed.returncode == 0, listed.stderr
     header, *rows = listed.stdout.splitlines()
     assert header.split() == ["ID", "OWNER", "NAME", "SCOPES", "CREATED", "EXPIRES", "LAST",
-                              "USED", "STATE"]
+                              "USED", "CONTACT", "STATE"]
     wire_row = next(r for r in rows if " wire " in r)
     team_row = next(r for r in rows if " newsroom " in r)
     assert "subscriptions,publish" in wire_row and "never" not in wire_row  # expires, was used
     assert wire_row.endswith("active") and "wire" not in listed.stderr
     assert team_row.count("never") == 1  # no expiry; used, if only to be refused
+    assert "desk@example.org" in team_row and "@" not in wire_row  # the contact, if any
     assert wire not in listed.stdout  # never a secret
 
     key_id = wire_row.split()[0]
@@ -74,6 +76,7 @@ def test_keys_made_with_scopes_and_expiry_are_listed_and_do_what_their_scopes_al
     (["--expires", "2020-01-01"], "'2020-01-01' is in the past"),
     (["--scope", "everything"], "'everything' is not one of 'subscriptions', 'publish'"),
     (["--owner", "admin"], "owner 'admin' is reserved"),
+    (["--contact", "not an address"], "An email address must have an @-sign"),
 ])
 def test_a_bad_scope_expiry_or_owner_is_one_line_and_makes_no_key(
         tmp_path: Path, args: list[str], words: str) -> None:

@@ -350,7 +350,8 @@ def test_the_key_page_shows_scopes_expiry_and_last_use_and_keys_without_the_scop
         console):
     keys = ApiKeyStore(console.engine)
     until = utcnow() + timedelta(days=30)
-    team_key, team = keys.create("newsroom", "desk", utcnow(), [Scope.SUBSCRIPTIONS], until)
+    team_key, team = keys.create("newsroom", "desk", utcnow(), [Scope.SUBSCRIPTIONS], until,
+                                 contact="desk@example.org")
     wire_key, wire = keys.create("newsroom", "pusher", utcnow(), [Scope.PUBLISH])
     other_key, _ = keys.create("bob", "b", utcnow())
     SubscriptionStore(console.engine).add(make_subscription(id="sub_desk"), "newsroom", "whsec_x")
@@ -363,6 +364,8 @@ def test_the_key_page_shows_scopes_expiry_and_last_use_and_keys_without_the_scop
     assert f"{until:%Y-%m-%d %H:%M:%S} UTC" in page  # expiry
     assert page.count("never") >= 2  # the pusher never expires and was never used
     assert "<strong>subscriptions</strong>" in page
+    assert "desk@example.org" in page  # the key's contact address
+    assert 'href="/channels/new/slack"' in page
 
     console.post("/keys/logout", {}, form_from="/keys")
     sign_in(console, wire)  # any key may sign in, to see its scopes
@@ -373,6 +376,10 @@ def test_the_key_page_shows_scopes_expiry_and_last_use_and_keys_without_the_scop
                                              "labels": ["aid"]}, form_from="/keys")
     assert refused.status_code == 403 and "lacks the &#39;subscriptions&#39; scope" in refused.text
     assert console.client.get("/subscriptions/sub_desk").status_code == 403
+    assert console.client.get("/channels/new/ntfy").status_code == 403
+    chat = console.post("/channels/new/ntfy", {"topic": "frontwire-desk", "labels": ["aid"]},
+                        form_from="/keys")
+    assert chat.status_code == 403 and "lacks the &#39;subscriptions&#39; scope" in chat.text
     assert [s.id for s in console.subs()] == ["sub_desk"]
 
     console.post("/keys/logout", {}, form_from="/keys")

@@ -6,7 +6,7 @@ import asyncio
 import random
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from prometheus_client import CollectorRegistry
@@ -18,17 +18,9 @@ from services.notify.dispatch import Dispatcher
 from services.notify.metrics import notify_metrics
 from services.notify.retry import RetryPolicy
 from services.notify.store import DeliveryStore, SubscriptionStore
+from tests.helpers.dispatching import T0, Clock, run_until
 
 pytestmark = pytest.mark.integration
-T0 = datetime(2025, 1, 1, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class ScriptedNotifier:
@@ -66,18 +58,6 @@ def setup(tmp_path, results, policy=None):
                             policy or RetryPolicy(schedule=(5, 60), jitter=0.0),
                             notify_metrics(registry), clock=clock, rng=random.Random(1), idle_poll=0.01)
     return dispatcher, deliveries, subs, clock, notifier, registry
-
-
-async def run_until(dispatcher, check, timeout=30.0):
-    task = asyncio.create_task(dispatcher.run())
-    try:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not check():
-            assert asyncio.get_running_loop().time() < deadline, "condition not reached"
-            await asyncio.sleep(0.01)
-        await dispatcher.drain()
-    finally:
-        task.cancel()
 
 
 async def test_failed_attempts_are_retried_on_schedule_until_delivered(tmp_path):
@@ -156,8 +136,8 @@ async def test_permanent_failure_is_not_retried(tmp_path):
 
 
 def test_the_subscription_cache_serves_primed_subscriptions_until_the_table_changes(tmp_path):
-    from services.notify.dispatch import SubscriptionCache
     from services.notify.store import NotFound
+    from services.notify.subscription_cache import SubscriptionCache
 
     _, _, subs, _, _, _ = setup(tmp_path, [])
     reads: list[str] = []
@@ -173,3 +153,70 @@ def test_the_subscription_cache_serves_primed_subscriptions_until_the_table_chan
     with pytest.raises(NotFound):                         # ...which sees the change
         cache.get("sub_1")
     assert reads == ["sub_1"]
+
+
+async def test_every_attempt_is_on_record_with_its_code_latency_and_response(tmp_path):
+    from services.notify.attempts import AttemptLog
+
+    d, deliveries, _, clock, _, _ = setup(tmp_path, [
+        SendResult(ok=False, retryable=True, status_code=503, error="receiver answered 503",
+                   latency_s=0.012, response="upstream down"),
+        SendResult(ok=False, retryable=True, error="timed out after 10s", error_class="timeout",
+                   latency_s=10.0),
+        SendResult(ok=True, retryable=False, status_code=200, latency_s=0.004, response="ok")])
+    for step, at in enumerate((T0, T0 + timedelta(seconds=6), T0 + timedelta(seconds=70))):
+        clock.now = at
+        await run_until(d, lambda n=step + 1: deliveries.for_subscription("sub_1")[0].attempts == n)
+    [delivery] = AttemptLog(deliveries.engine).attach(deliveries.for_subscription("sub_1"))
+    log = [(a.attempt, a.at, a.outcome, a.status_code, a.error_class, a.latency_ms, a.response)
+           for a in delivery.attempt_log]
+    assert log == [(1, T0, "retry", 503, None, 12.0, "upstream down"),
+                   (2, T0 + timedelta(seconds=6), "retry", None, "timeout", 10000.0, None),
+                   (3, T0 + timedelta(seconds=70), "delivered", 200, None, 4.0, "ok")]
+    assert delivery.status == "delivered" and delivery.attempts == 3
+
+
+async def test_a_disabled_destination_is_counted_and_its_owner_told_once(tmp_path):
+    told: list[tuple[str, str]] = []
+    gone = SendResult(ok=False, retryable=False, status_code=410, disable=True, error="gone")
+    d, deliveries, subs, _, _, registry = setup(tmp_path, [gone, gone])
+    d.on_disabled = lambda stored, reason, _now: told.append((stored.subscription.id, reason))
+    await run_until(d, lambda: deliveries.for_subscription("sub_1")[0].status == "failed")
+    subs.replace(subs.get("sub_1").subscription.model_copy(update={"status": "active"}), T0)
+    subs.disable("sub_1", "again, by hand", T0)  # already disabled: no second notice
+    assert told == [("sub_1", "gone")]
+    assert registry.get_sample_value("frontwire_subscriptions_disabled_total",
+                                     {"channel": "webhook", "reason": "gone"}) == 1
+
+
+async def test_a_busy_destination_puts_the_delivery_back_without_counting_an_attempt(tmp_path):
+    from schemas.models import TelegramTarget
+
+    d, deliveries, subs, _, notifier, registry = setup(tmp_path, [
+        SendResult(ok=True, retryable=False, status_code=200)] * 2)
+    group = TelegramTarget(chat_id="-100200300", bot_token="…wxyz", api_url="https://api.telegram.org")
+    subs.replace(subs.get("sub_1").subscription.model_copy(update={"webhook": None, "telegram": group}),
+                 T0, secret="123:token")
+    d.notifiers = {"webhook": notifier, "telegram": notifier}
+    d.max_rate_wait = 0.0
+    first = deliveries.for_subscription("sub_1")[0]
+    other = Alert.model_validate({**(await_alert(deliveries, first.id)).model_dump(),
+                                  "id": "alrt_2", "channel": "telegram"})
+    deliveries.add_pending(other, T0, T0)
+    await run_until(d, lambda: sorted(x.status for x in deliveries.for_subscription("sub_1"))
+                    == ["delivered", "pending"])
+    waiting = next(x for x in deliveries.for_subscription("sub_1") if x.status == "pending")
+    assert waiting.attempts == 0 and waiting.next_attempt_at == T0 + timedelta(seconds=3)
+    assert notifier.sent == [notifier.sent[0]]  # one message, then the group's 20 a minute
+    assert registry.get_sample_value("frontwire_deliveries_rate_limited_total",
+                                     {"channel": "telegram"}) == 1
+
+
+def await_alert(deliveries: DeliveryStore, delivery_id: str) -> Alert:
+    from sqlalchemy import select
+
+    from frontwire.db import deliveries as table
+
+    with deliveries.engine.connect() as conn:
+        return Alert.model_validate_json(conn.execute(
+            select(table.c.payload).where(table.c.id == delivery_id)).scalar_one())

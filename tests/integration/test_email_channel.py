@@ -42,6 +42,23 @@ async def test_delivers_a_complete_alert_email() -> None:
     assert "<blockquote>Four civilians were killed</blockquote>" in html
 
 
+async def test_unsubscribe_headers_are_plain_ascii_lines_in_the_raw_message() -> None:
+    """What a mail client reads (RFC 2369, RFC 8058): no encoded word, no folding inside <…>."""
+    long_base = "https://alerts.frontwire.example.org/a-rather-long-path-prefix-for-the-proxy"
+    with Mailbox() as mailbox:
+        n = EmailNotifier(mailbox.url, FROM, long_base, KEY, timeout=5.0)
+        sub = make_subscription(id="sub_" + "9" * 20, address="ana@example.org")
+        assert (await n.send(make_alert(channel="email"), sub, secret=None)).ok
+        await mailbox.wait_for(1)
+    raw = mailbox.raw[0]
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    lines = head.split(b"\r\n")
+    (unsubscribe,) = [ln for ln in lines if ln.lower().startswith(b"list-unsubscribe:")]
+    assert unsubscribe == b"List-Unsubscribe: <" + n.unsubscribe_url(sub.id).encode() + b">"
+    assert len(unsubscribe) > 78 and b"=?" not in head
+    assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in lines
+
+
 async def test_resending_an_alert_keeps_its_message_id() -> None:
     alert, sub = make_alert(channel="email"), make_subscription(address="ana@example.org")
     with Mailbox() as mailbox:

@@ -60,8 +60,9 @@ def test_a_version_1_database_is_brought_to_the_latest_version(tmp_path):
 
 
 def test_keys_made_before_scopes_keep_working_with_the_subscriptions_scope_only(engine):
-    """Version 3 on a version-2 api_keys table (no scopes, expiry or last use), on SQLite
-    and PostgreSQL: the key still signs in, may manage subscriptions, may not publish."""
+    """Versions 3 to 5 on a version-2 api_keys table (no scopes, expiry, last use or contact),
+    on SQLite and PostgreSQL: the key still signs in, may manage subscriptions, may not
+    publish, and has no contact address."""
     import hashlib
     from datetime import UTC, datetime
 
@@ -85,19 +86,58 @@ def test_keys_made_before_scopes_keep_working_with_the_subscriptions_scope_only(
         v2.create(conn)
         conn.execute(v2.insert().values(id="0ld0ld0ld0ld", owner="newsroom", name="desk",
                                         hash=hashlib.sha256(b"s3cret").hexdigest(), created_at=made))
-        conn.execute(delete(applied).where(applied.c.version == 3))
+        conn.execute(delete(applied).where(applied.c.version >= 3))
 
-    assert migrate(engine) == [3]
+    assert migrate(engine) == [3, 4, 5]
     assert current_version(engine) == MIGRATIONS[-1][0]
     columns = {c["name"] for c in inspect(engine).get_columns("api_keys")}
-    assert {"scopes", "expires_at", "last_used_at"} <= columns
+    assert {"scopes", "expires_at", "last_used_at", "contact"} <= columns
     store = ApiKeyStore(engine)
     [key] = store.list()
     assert (key.owner, key.name, key.created_at) == ("newsroom", "desk", made)
     assert key.scopes == {Scope.SUBSCRIPTIONS}
-    assert key.expires_at is None and key.last_used_at is None
+    assert key.expires_at is None and key.last_used_at is None and key.contact is None
     used = store.authenticate("fwk_0ld0ld0ld0ld.s3cret", utcnow()).caller
     assert used.may(Scope.SUBSCRIPTIONS) and not used.may(Scope.PUBLISH)
     assert store.list()[0].last_used_at is not None
     new, _ = store.create("wire", "pusher", utcnow(), [Scope.PUBLISH])  # new keys still go in
     assert {k.id for k in store.list()} == {"0ld0ld0ld0ld", new.id}
+
+
+def test_a_version_4_database_gains_the_attempt_log_and_key_contacts(tmp_path):
+    """API keys made before version 5 keep working, with their scopes and expiry, now with
+    an (empty) contact address."""
+    from frontwire.db import connect
+    from services.api.keys import ApiKeyStore
+    from services.api.scopes import Scope
+
+    url = f"sqlite:///{tmp_path / 'v4.db'}"
+    _old_database(url, [
+        "INSERT INTO schema_migrations VALUES (1, 'baseline', '2026-01-01'), "
+        "(2, 'stories', '2026-01-02'), (3, 'key scopes', '2026-01-03'), "
+        "(4, 'story identity', '2026-01-04')",
+        "CREATE TABLE api_keys (id VARCHAR(40) PRIMARY KEY, owner VARCHAR(80) NOT NULL, "
+        "name VARCHAR(200) NOT NULL, hash VARCHAR(64) NOT NULL, created_at DATETIME NOT NULL, "
+        "revoked_at DATETIME, scopes VARCHAR(200) NOT NULL DEFAULT 'subscriptions', "
+        "expires_at DATETIME, last_used_at DATETIME)",
+        "INSERT INTO api_keys VALUES ('k1', 'desk', 'old key', 'h', '2026-01-01', NULL, "
+        "'subscriptions publish', '2027-01-01', NULL)"])
+    engine = connect(url)
+    assert {"delivery_attempts", "owner_notices"} <= set(inspect(engine).get_table_names())
+    assert current_version(engine) == MIGRATIONS[-1][0]
+    (key,) = ApiKeyStore(engine).list()
+    assert (key.owner, key.contact) == ("desk", None)
+    assert key.scopes == {Scope.SUBSCRIPTIONS, Scope.PUBLISH} and key.expires_at is not None
+
+
+def _old_database(url: str, statements: list[str]) -> None:
+    """A database as an older frontwire left it: its migration table, then ``statements``."""
+    from sqlalchemy import create_engine, text
+
+    old = create_engine(url)
+    with old.begin() as conn:
+        conn.execute(text("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                          "description VARCHAR(200) NOT NULL, applied_at DATETIME NOT NULL)"))
+        for statement in statements:
+            conn.execute(text(statement))
+    old.dispose()

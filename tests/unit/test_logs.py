@@ -67,3 +67,16 @@ def test_secrets_in_free_text_are_scrubbed() -> None:
     assert "http://127.0.0.1:8080/docs" in scrubbed
     doc = json.loads(JsonFormatter("api").format(record(message)))
     assert "hunter2" not in doc["message"]
+
+
+def test_chat_credentials_in_free_text_are_scrubbed() -> None:
+    message = ("POST https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage, "
+               "https://hooks.slack.com/services/T0001/B0001/XXXXXXXXXXXXXXXXXXXXXXXX, "
+               "https://discord.com/api/webhooks/112233/tOkEnSeCrEt?wait=true and "
+               "https://prod-12.westeurope.logic.azure.com/workflows/9f/triggers/manual/paths/invoke"
+               "?api-version=1&sig=Zk9vYmFy")
+    scrubbed = redact(message)
+    for secret in ("AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "XXXXXXXXXXXXXXXXXXXXXXXX", "tOkEnSeCrEt",
+                   "Zk9vYmFy"):
+        assert secret not in scrubbed
+    assert "bot123456789:****/sendMessage" in scrubbed and "/api/webhooks/112233/****?wait=true" in scrubbed

@@ -30,7 +30,8 @@ REQUIRED = {
     "notify": {"frontwire_alerts_matched_total", "frontwire_deliveries_total",
                "frontwire_delivery_latency_seconds_bucket", "frontwire_retries_pending",
                "frontwire_deadletter_total", "frontwire_consumer_lag_records",
-               "frontwire_end_to_end_latency_seconds_bucket"},
+               "frontwire_end_to_end_latency_seconds_bucket",
+               "frontwire_subscriptions_disabled_total"},
     "api": {"frontwire_updates_ingested_total", "frontwire_api_rate_limited_total"},
 }
 

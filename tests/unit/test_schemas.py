@@ -57,3 +57,24 @@ def test_topic_catalogue_names_producers_and_consumers():
     assert all(t.name.endswith(".v1") for t in CATALOGUE)
     with pytest.raises(KeyError):
         by_name("nope")
+
+
+def test_a_subscription_example_for_every_channel_validates_and_round_trips():
+    from schemas.models import CHANNELS, Subscription
+
+    docs = json.loads((EXAMPLES / "frontwire.subscription.v1.examples.json").read_text())
+    subs = [Subscription.model_validate(doc) for doc in docs]
+    assert sorted(s.channel for s in subs) == sorted(CHANNELS)
+    assert [s.model_dump(mode="json") for s in subs] == docs
+    assert all("…" in s.destination for s in subs if s.channel in ("slack", "teams", "discord"))
+
+
+def test_the_delivery_example_carries_its_attempt_log():
+    from schemas.models import Delivery
+
+    doc = json.loads((EXAMPLES / "frontwire.delivery.v1.example.json").read_text())
+    delivery = Delivery.model_validate(doc)
+    assert [a.attempt for a in delivery.attempt_log] == [1, 2, 3]
+    assert delivery.model_dump(mode="json") == doc
+    older = {k: v for k, v in doc.items() if k != "attempt_log"}  # written before the log existed
+    assert Delivery.model_validate(older).attempt_log == []

@@ -93,7 +93,8 @@ def filters(form: Form, errors: dict[str, str]) -> Filters:
     return out
 
 
-def _name(form: Form, chosen: Filters, errors: dict[str, str], default: str) -> str:
+def subscription_name(form: Form, chosen: Filters, errors: dict[str, str], default: str) -> str:
+    """The name given, else one made of the default and the labels chosen."""
     name = first(form, "name") or f"{default}: " + ", ".join(lb.value for lb in chosen.labels)
     if len(name) > 200:
         errors["name"] = "The name must be at most 200 characters."
@@ -112,7 +113,7 @@ def email_signup(form: Form) -> Checked:
         except ValidationError:
             errors["address"] = f"{address!r} is not a valid email address; write it like name@example.org."
     chosen = filters(form, errors)
-    name = _name(form, chosen, errors, "Email alerts")
+    name = subscription_name(form, chosen, errors, "Email alerts")
     return Checked({"address": address, "name": name, **chosen.spec()}, errors)
 
 
@@ -124,7 +125,7 @@ def webhook_signup(form: Form) -> Checked:
     if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2000:
         errors["url"] = "Enter the http:// or https:// URL that should receive the alerts."
     chosen = filters(form, errors)
-    name = _name(form, chosen, errors, "Webhook")
+    name = subscription_name(form, chosen, errors, "Webhook")
     return Checked({"url": url, "name": name, **chosen.spec()}, errors)
 
 

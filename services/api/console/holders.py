@@ -1,5 +1,6 @@
 """Pages for API-key holders: sign in with a key, list subscriptions, make a webhook (its
-secret shown once), read a subscription's delivery log, replay a delivery, send a test.
+secret shown once), read a subscription's delivery log with every attempt, replay a
+delivery, send a test. Chat and push subscriptions are made in ``channels.py``.
 
 The key is kept in an HttpOnly, SameSite=Strict cookie and checked again on every
 request, so revoking it (or its expiry) ends the session. A holder sees its owner's
@@ -20,8 +21,10 @@ from services.api.console import forms
 from services.api.console.csrf import CsrfError
 from services.api.console.web import KEY_COOKIE, Console
 from services.api.keys import KeyRefused
+from services.api.routes.feeds import feed_url
 from services.api.scopes import Caller, Scope
 from services.notify.alerts import test_alert
+from services.notify.attempts import AttemptLog
 from services.notify.guard import BlockedTarget, NetworkGuard
 from services.notify.store import (
     DeliveryStore,
@@ -41,17 +44,10 @@ def router(console: Console) -> APIRouter:
     deps = console.deps
     subs = SubscriptionStore(deps.engine)
     deliveries = DeliveryStore(deps.engine)
+    attempts = AttemptLog(deps.engine)
     guard = NetworkGuard(deps.settings.allowed_networks)
 
-    def sign_in(request: Request) -> HTMLResponse:
-        return console.render(request, "keys_login.html", 401, error=None)
-
-    def manager(request: Request) -> Caller | HTMLResponse:
-        """The signed-in holder if its key may manage subscriptions, else the page to show."""
-        who = console.holder(request)
-        if who is None:
-            return sign_in(request)
-        return who if who.may(Scope.SUBSCRIPTIONS) else console.lacks_subscriptions(request, who)
+    manager = console.manager  # the holder if its key may manage subscriptions, else the page
 
     def owned(sub_id: str, who: Caller) -> StoredSubscription | None:
         try:
@@ -111,13 +107,10 @@ def router(console: Console) -> APIRouter:
 
     @router.post("/webhooks/new", response_class=HTMLResponse)
     async def webhook_create(request: Request) -> HTMLResponse:
-        try:
-            form = await console.form(request)
-        except CsrfError as exc:
-            return console.forbidden(request, exc)
-        who = manager(request)
-        if isinstance(who, HTMLResponse):
-            return who
+        posted = await console.holder_form(request)  # CSRF, signed in, subscriptions scope
+        if isinstance(posted, HTMLResponse):
+            return posted
+        form, who = posted
         checked = forms.webhook_signup(form)
         if "url" not in checked.errors:
             try:
@@ -146,7 +139,9 @@ def router(console: Console) -> APIRouter:
         if stored is None:
             return not_found(request)
         return console.render(request, "subscription.html", sub=stored.subscription, done=done,
-                              deliveries=deliveries.for_subscription(sub_id, 100))
+                              deliveries=attempts.attach(deliveries.for_subscription(sub_id, 100)),
+                              feed_url=feed_url(deps.settings.public_url, sub_id,
+                                                deps.settings.signing_key))
 
     async def posted_by_owner(request: Request, sub_id: str | None = None,
                               delivery_id: str | None = None) -> StoredSubscription | Response:

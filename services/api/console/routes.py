@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from schemas.models import Severity
-from services.api.console import holders, operator, subscribe
+from services.api.console import channels, holders, operator, subscribe
 from services.api.console.present import ItemView, item_view
 from services.api.console.web import Console
 from services.api.deps import ApiDeps
@@ -116,4 +116,5 @@ def router(deps: ApiDeps) -> APIRouter:
 
     router.include_router(subscribe.router(console))
     router.include_router(holders.router(console))
+    router.include_router(channels.router(console))
     return router

@@ -80,6 +80,19 @@ class Console:
         self.csrf.check(request, forms.first(data, FIELD))
         return data
 
+    async def holder_form(self, request: Request) -> tuple[dict[str, list[str]], Caller] | HTMLResponse:
+        """The form a signed-in key holder posted (CSRF checked) and who they are, if their
+        key may manage subscriptions; or else the page to answer with (refused form, the
+        sign-in page, or the missing scope)."""
+        try:
+            form = await self.form(request)
+        except CsrfError as exc:
+            return self.forbidden(request, exc)
+        who = self.manager(request)
+        if isinstance(who, HTMLResponse):
+            return who
+        return form, who
+
     def forbidden(self, request: Request, exc: CsrfError) -> HTMLResponse:
         return self.error(request, "This form cannot be accepted",
                           f"Nothing was changed: {exc}. Reload the page and send the form again "
@@ -106,3 +119,11 @@ class Console:
         """The page for a signed-in key without the ``subscriptions`` scope (403)."""
         return self.error(request, "This key cannot manage subscriptions",
                           who.lacks(Scope.SUBSCRIPTIONS, "managing subscriptions") + ".", 403)
+
+    def manager(self, request: Request) -> Caller | HTMLResponse:
+        """The signed-in holder if its key may manage subscriptions, else the page to show:
+        the sign-in page (401), or what scope the key lacks (403)."""
+        who = self.holder(request)
+        if who is None:
+            return self.render(request, "keys_login.html", 401, error=None)
+        return who if who.may(Scope.SUBSCRIPTIONS) else self.lacks_subscriptions(request, who)

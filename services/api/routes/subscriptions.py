@@ -1,4 +1,7 @@
-"""Subscription routes: create, list, get, change, delete, test-fire, rotate the secret, deliveries."""
+"""Subscription routes: create, list, get, change, delete, test-fire, rotate the secret.
+
+Every route needs a key with the ``subscriptions`` scope (services/api/deps.py); their
+deliveries are in routes/deliveries.py, their Atom feeds in routes/feeds.py."""
 
 from __future__ import annotations
 
@@ -9,22 +12,29 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Response
 from fastapi.exceptions import RequestValidationError
 
-from schemas.models import Delivery, EmailTarget, Subscription, WebhookTarget
+from schemas.models import EmailTarget, Subscription, WebhookTarget
 from services.api.bodies import (
+    Channels,
     Filters,
     SecretRotated,
     SubscriptionCreate,
     SubscriptionOut,
     SubscriptionPage,
     SubscriptionPatch,
+    SubscriptionView,
     TestFired,
 )
 from services.api.deps import REFUSALS, ApiDeps, SubscriptionsKey
+from services.api.routes.feeds import feed_url
 from services.api.scopes import Caller
+from services.api.targets import placed
 from services.notify.alerts import test_alert
 from services.notify.guard import BlockedTarget, NetworkGuard
+from services.notify.masking import scrub
 from services.notify.store import (
+    KEEP,
     DeliveryStore,
+    Keep,
     NotFound,
     StoredSubscription,
     SubscriptionStore,
@@ -46,14 +56,33 @@ def router(deps: ApiDeps) -> APIRouter:
     subs = SubscriptionStore(deps.engine)
     deliveries = DeliveryStore(deps.engine)
     guard = NetworkGuard(deps.settings.allowed_networks)
+    base, key = deps.settings.public_url, deps.settings.signing_key
 
-    def checked_url(url: str) -> str:
+    def checked(url: str, *loc: str, secret: str | None = None) -> str:
+        """The URL if the SSRF guard allows it; else a 422 naming the field (and never
+        quoting a credential: a chat webhook URL is one)."""
         try:
             guard.check_url_resolved(url)
         except BlockedTarget as exc:
-            raise RequestValidationError([{"loc": ("body", "webhook", "url"), "msg": str(exc),
-                                           "type": "value_error", "input": url}]) from None
+            raise RequestValidationError([{"loc": ("body", *loc), "msg": scrub(str(exc), [secret]),
+                                           "type": "value_error", "input": scrub(url, [secret])}]
+                                         ) from None
         return url
+
+    def target(body: Channels, kind: str) -> tuple[dict[str, Any], str | None | Keep]:
+        """The subscription fields for ``body``'s ``kind`` target, and the secret to store."""
+        value = getattr(body, kind)
+        if kind == "webhook":
+            return {"webhook": WebhookTarget(url=checked(value.url, "webhook", "url"))}, KEEP
+        if kind == "email":
+            return {"email": EmailTarget(address=str(value.address))}, KEEP
+        place = placed(kind, value, deps.settings)
+        for name, url in place.urls.items():
+            checked(url, kind, name, secret=place.secret)
+        return {kind: place.target}, place.secret
+
+    def view(sub: Subscription) -> SubscriptionView:
+        return SubscriptionView(**sub.model_dump(), feed_url=feed_url(base, sub.id, key))
 
     def owned(sub_id: str, who: Caller) -> StoredSubscription:
         try:
@@ -63,18 +92,19 @@ def router(deps: ApiDeps) -> APIRouter:
 
     @router.post("/subscriptions", status_code=201, response_model=SubscriptionOut)
     def create_subscription(body: SubscriptionCreate, who: SubscriptionsKey) -> SubscriptionOut:
-        secret = None
-        if body.webhook is not None:
-            checked_url(body.webhook.url)
-            secret = new_webhook_secret()
-        sub = Subscription(
-            id=new_id("sub"), name=body.name, created_at=deps.clock(), **_filters(body),
-            webhook=WebhookTarget(url=body.webhook.url) if body.webhook else None,
-            email=EmailTarget(address=str(body.email.address)) if body.email else None)
-        subs.add(sub, who.owner, secret)
+        """Create a subscription with one channel. A webhook's signing secret is in the answer,
+        once; chat credentials are stored and never shown back in full."""
+        (kind,) = body.channels()
+        fields, credential = target(body, kind)
+        secret = new_webhook_secret() if kind == "webhook" else credential
+        sub = Subscription(id=new_id("sub"), name=body.name, created_at=deps.clock(),
+                           contact=str(body.contact) if body.contact else None,
+                           **_filters(body), **fields)
+        subs.add(sub, who.owner, None if isinstance(secret, Keep) else secret)
         log.info("subscription %s created (%s, labels %s)", sub.id, sub.channel,
                  ",".join(sub.labels), extra={"subscription_id": sub.id})
-        return SubscriptionOut(**sub.model_dump(), secret=secret)
+        shown = secret if kind == "webhook" and isinstance(secret, str) else None
+        return SubscriptionOut(**view(sub).model_dump(), secret=shown)
 
     @router.get("/subscriptions", response_model=SubscriptionPage)
     def list_subscriptions(who: SubscriptionsKey, limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -82,33 +112,38 @@ def router(deps: ApiDeps) -> APIRouter:
         items = [s.subscription for s in subs.list(who.owner_filter, limit + 1, after)]
         more = len(items) > limit
         items = items[:limit]
-        return SubscriptionPage(items=items, next_after=items[-1].id if more else None)
+        return SubscriptionPage(items=[view(s) for s in items],
+                                next_after=items[-1].id if more else None)
 
-    @router.get("/subscriptions/{sub_id}", response_model=Subscription)
-    def get_subscription(sub_id: str, who: SubscriptionsKey) -> Subscription:
-        return owned(sub_id, who).subscription
+    @router.get("/subscriptions/{sub_id}", response_model=SubscriptionView)
+    def get_subscription(sub_id: str, who: SubscriptionsKey) -> SubscriptionView:
+        return view(owned(sub_id, who).subscription)
 
-    @router.patch("/subscriptions/{sub_id}", response_model=Subscription)
-    def update_subscription(sub_id: str, body: SubscriptionPatch, who: SubscriptionsKey) -> Subscription:
+    @router.patch("/subscriptions/{sub_id}", response_model=SubscriptionView)
+    def update_subscription(sub_id: str, body: SubscriptionPatch,
+                            who: SubscriptionsKey) -> SubscriptionView:
+        """Change filters, name, status or contact; a target of the subscription's own kind
+        replaces it (with its credential)."""
         current = owned(sub_id, who).subscription
         changes: dict[str, Any] = _filters(body)
         if body.name is not None:
             changes["name"] = body.name
+        if body.contact is not None:
+            changes["contact"] = str(body.contact)
         if body.status is not None:
             if current.status == "disabled" and body.status == "active":
                 changes["disabled_reason"] = None  # re-enabling after the cause was fixed
             changes["status"] = body.status
-        if body.webhook is not None:
-            if current.webhook is None:
-                raise HTTPException(422, "this is an email subscription: create a new one for a webhook")
-            changes["webhook"] = WebhookTarget(url=checked_url(body.webhook.url))
-        if body.email is not None:
-            if current.email is None:
-                raise HTTPException(422, "this is a webhook subscription: create a new one for email")
-            changes["email"] = EmailTarget(address=str(body.email.address))
+        secret: str | None | Keep = KEEP
+        for kind in body.channels():
+            if kind != current.channel:
+                raise HTTPException(422, f"this is a {current.channel} subscription: create a new "
+                                         f"one for {kind}")
+            fields, secret = target(body, kind)
+            changes |= fields
         updated = Subscription.model_validate({**current.model_dump(), **changes})
-        subs.replace(updated, deps.clock())
-        return updated
+        subs.replace(updated, deps.clock(), secret=secret)
+        return view(updated)
 
     @router.delete("/subscriptions/{sub_id}", status_code=204)
     def delete_subscription(sub_id: str, who: SubscriptionsKey) -> Response:
@@ -136,22 +171,5 @@ def router(deps: ApiDeps) -> APIRouter:
         secret = new_webhook_secret()
         subs.rotate_secret(sub_id, secret, ROTATION_GRACE, now)
         return SecretRotated(secret=secret, previous_valid_until=now + ROTATION_GRACE)
-
-    @router.get("/subscriptions/{sub_id}/deliveries", response_model=list[Delivery])
-    def list_deliveries(sub_id: str, who: SubscriptionsKey,
-                        limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[Delivery]:
-        owned(sub_id, who)
-        return deliveries.for_subscription(sub_id, limit)
-
-    @router.post("/deliveries/{delivery_id}/replay", status_code=202, response_model=Delivery,
-                 tags=["deliveries"])
-    def replay_delivery(delivery_id: str, who: SubscriptionsKey) -> Delivery:
-        """Send a delivery again now (same alert, same webhook-id: receivers dedupe)."""
-        try:
-            owned(deliveries.owner_of(delivery_id), who)
-            deliveries.replay(delivery_id, deps.clock())
-            return deliveries.get(delivery_id)
-        except NotFound as exc:
-            raise HTTPException(404, str(exc)) from None
 
     return router

@@ -29,12 +29,15 @@ class SendResult:
     retry_after: float | None = None  # seconds the receiver asked us to wait (429/503)
     disable: bool = False  # the receiver said it is gone for good (410): disable the subscription
     latency_s: float = 0.0
+    # Without a status code, what kind of failure: timeout, connection, dns, blocked, config, smtp.
+    error_class: str | None = None
+    response: str | None = None  # the start of the response body (the attempt log keeps 512 bytes)
 
 
 class Notifier(Protocol):
     """Sends one alert over one channel. Never raises for delivery failures."""
 
-    channel: str  # "webhook" | "email"
+    channel: str  # one of schemas.targets.CHANNELS
 
     async def send(self, alert: Alert, subscription: Subscription, *, secret: Secrets) -> SendResult:
         """Deliver ``alert`` to ``subscription``'s target once; no retries here."""

@@ -21,7 +21,7 @@ import aiosmtplib
 
 from schemas.models import Alert, Subscription
 from services.notify.channels.base import Secrets, SendResult
-from services.notify.channels.email_message import build_message
+from services.notify.channels.email_message import build_message, smtp_bytes
 from services.notify.tokens import manage_token, unsubscribe_token
 
 __all__ = ["EmailNotifier", "SmtpSettings", "build_message", "parse_smtp_url"]
@@ -56,7 +56,7 @@ def parse_smtp_url(url: str) -> SmtpSettings:
 def _smtp_failure(code: int, message: str) -> SendResult:
     # 4xx replies are transient by definition (RFC 5321 §4.2.1); 5xx will not change on retry.
     return SendResult(ok=False, retryable=400 <= code < 500, status_code=code,
-                      error=f"SMTP {code}: {message}")
+                      error=f"SMTP {code}: {message}", response=f"{code} {message}"[:512])
 
 
 class EmailNotifier:
@@ -89,15 +89,21 @@ class EmailNotifier:
         try:
             msg = self.message(alert, subscription)
         except ValueError as exc:  # no or invalid address: the same on every attempt
-            return SendResult(ok=False, retryable=False, error=f"cannot build email: {exc}")
+            return SendResult(ok=False, retryable=False, error=f"cannot build email: {exc}",
+                              error_class="config")
+        return await self.send_message(msg)
+
+    async def send_message(self, msg: EmailMessage) -> SendResult:
+        """Send a built message to its To address once (alerts, and notices to owners)."""
         recipient = msg["To"].addresses[0].addr_spec
         started = time.perf_counter()
         s = self._smtp
         try:
-            # Explicit recipients: never let aiosmtplib derive them from headers.
+            # Our own bytes (raw headers as written) and explicit recipients: never let
+            # aiosmtplib refold the headers or derive the recipients from them.
             await aiosmtplib.send(
-                msg, sender=self._mail_from, recipients=[recipient], hostname=s.host, port=s.port,
-                username=s.username, password=s.password, use_tls=s.use_tls,
+                smtp_bytes(msg), sender=self._mail_from, recipients=[recipient], hostname=s.host,
+                port=s.port, username=s.username, password=s.password, use_tls=s.use_tls,
                 start_tls=s.start_tls, validate_certs=self._validate_certs, timeout=self._timeout)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             refused = exc.recipients[0]
@@ -107,7 +113,10 @@ class EmailNotifier:
         except (aiosmtplib.SMTPException, OSError) as exc:
             # Connection refused/reset, timeouts, TLS trouble: the server may be back later.
             detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-            return _with_latency(SendResult(ok=False, retryable=True, error=detail), started)
+            kind = "timeout" if isinstance(exc, TimeoutError | aiosmtplib.SMTPTimeoutError) \
+                else "connection"
+            return _with_latency(SendResult(ok=False, retryable=True, error=detail,
+                                            error_class=kind), started)
         return SendResult(ok=True, retryable=False, status_code=250,
                           latency_s=time.perf_counter() - started)
 

@@ -10,15 +10,37 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import re
+from email.generator import BytesGenerator
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import SMTP, default
 from email.utils import format_datetime
+from urllib.parse import quote
 
 from schemas.models import Alert, Count, Facts, Subscription
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _MSGID_SAFE = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+")
+# Headers stored raw (set_raw) go out as written; the others fold as usual. Mail clients
+# look for a plain "<https://…>" in List-Unsubscribe (RFC 2369, RFC 8058): the stock
+# policy folds a long one through a charset into an RFC 2047 encoded word, which hides
+# the one-click button.
+_AS_WRITTEN = default.clone(refold_source="none")
+_WIRE = SMTP.clone(refold_source="none")
+
+
+def smtp_bytes(msg: EmailMessage) -> bytes:
+    """The message as it goes over SMTP: CRLF line ends, raw headers as written."""
+    out = io.BytesIO()
+    BytesGenerator(out, policy=_WIRE).flatten(msg)
+    return out.getvalue()
+
+
+def list_unsubscribe(url: str) -> str:
+    """``<url>`` in plain ASCII (a non-ASCII character percent-encoded), one line."""
+    return "<" + quote(header_safe(url, 900), safe=":/?#[]@!$&'()*+,;=%~") + ">"
 
 
 def header_safe(value: str, limit: int = 200) -> str:
@@ -34,7 +56,8 @@ def message_id(alert_id: str) -> str:
     return f"<{local}@frontwire>"
 
 
-def _headline(alert: Alert) -> str:
+def headline_of(alert: Alert) -> str:
+    """The update's headline, else its first non-empty line."""
     update = alert.classified.update
     return update.headline or next((ln for ln in update.body.splitlines() if ln.strip()), update.id)
 
@@ -58,7 +81,7 @@ def fact_lines(facts: Facts) -> list[str]:
     return lines
 
 
-def _link(url: str | None) -> str | None:
+def web_link(url: str | None) -> str | None:
     # Only web links: a javascript: or data: URL from a scraped page must not become clickable.
     return url if url and url.lower().startswith(("http://", "https://")) else None
 
@@ -73,10 +96,10 @@ def build_message(alert: Alert, subscription: Subscription, *, mail_from: str,
     if subscription.email is None:
         raise ValueError(f"subscription {subscription.id} has no email target")
     update, classified = alert.classified.update, alert.classified
-    headline = _headline(alert)
+    headline = headline_of(alert)
     labels = ", ".join(label.value for label in alert.matched_labels) or "alert"
     kind = {"update": " (updated)", "test": " (test)"}.get(alert.kind, "")
-    msg = EmailMessage()
+    msg = EmailMessage(policy=_AS_WRITTEN)
     if alert.kind == "digest":
         n = len(alert.digest)
         msg["Subject"] = header_safe(f"[frontwire] digest: {n} {'story' if n == 1 else 'stories'} "
@@ -88,18 +111,18 @@ def build_message(alert: Alert, subscription: Subscription, *, mail_from: str,
     msg["To"] = Address(addr_spec=header_safe(subscription.email.address))
     msg["Date"] = format_datetime(alert.created_at)
     msg["Message-ID"] = message_id(alert.id)
-    msg["List-Unsubscribe"] = f"<{header_safe(unsubscribe_url, 1000)}>"
-    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg.set_raw("List-Unsubscribe", list_unsubscribe(unsubscribe_url))
+    msg.set_raw("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to us
     msg["X-Frontwire-Alert-Id"] = header_safe(alert.id)
 
     evidence = [(label.value, span.text) for label in alert.matched_labels
                 for span in classified.evidence.get(label, [])]
     facts = fact_lines(classified.facts)
-    link = _link(update.url) or _link(update.page_url)
+    link = web_link(update.url) or web_link(update.page_url)
     meta = (f"Severity: {classified.severity.value} · Source: {update.source} · "
             f"First seen: {update.first_seen_at:%Y-%m-%d %H:%M} UTC")
-    others = [(c.source, c.headline or c.update_id, _link(c.url)) for c in alert.corroboration]
+    others = [(c.source, c.headline or c.update_id, web_link(c.url)) for c in alert.corroboration]
 
     if alert.kind == "digest":
         _digest_body(msg, alert, subscription, unsubscribe_url, manage_url)
@@ -152,11 +175,11 @@ def _digest_body(msg: EmailMessage, alert: Alert, subscription: Subscription, un
     text = [f"{len(alert.digest)} stories since the last digest for \"{subscription.name}\":", ""]
     parts = [f"<h2>{e(text[0])}</h2>"]
     for item in alert.digest:
-        head = _headline(item)
+        head = headline_of(item)
         labels = ", ".join(lb.value for lb in item.matched_labels)
         quote = next((sp.text for lb in item.matched_labels
                       for sp in item.classified.evidence.get(lb, [])), "")
-        link = _link(item.classified.update.url) or _link(item.classified.update.page_url)
+        link = web_link(item.classified.update.url) or web_link(item.classified.update.page_url)
         more = f" (+{len(item.corroboration)} more sources)" if item.corroboration else ""
         text += [f"* {head} [{labels}] ({item.classified.update.source}{more})"]
         text += [f"  > {quote}"] if quote else []

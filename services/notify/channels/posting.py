@@ -12,8 +12,10 @@ resolves every name through ``NetworkGuard`` (its pool only ever sees allowed
 addresses, and keeps the name for Host, SNI and certificate checks);
 ``HttpxPoster`` resolves and checks first, then pins the request to that address.
 
-Response bodies are read up to ``max_body`` bytes (only the status matters); a
-longer body drops its connection instead of being read to the end.
+Response bodies are read up to ``max_body`` bytes, of which the first ``KEEP``
+come back with the status (for the attempt log, and for the services that say in
+the body why they refused); a longer body drops its connection instead of being
+read to the end.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from services.notify.guard import IPAddress, NetworkGuard
 
 MAX_BODY = 64 * 1024
+KEEP = 4096
 
 
 class PostFailed(Exception):
@@ -41,6 +44,7 @@ class PostFailed(Exception):
 class Reply:
     status: int
     retry_after: str | None
+    body: bytes = b""  # the first KEEP bytes of the response body
 
 
 class Poster(Protocol):
@@ -95,8 +99,8 @@ class AiohttpPoster:
             async with session.post(url, data=body, headers=headers, allow_redirects=False,
                                     timeout=aiohttp.ClientTimeout(total=timeout, connect=min(timeout, 5.0))
                                     ) as response:
-                await _read_some(response, self._max_body)
-                return Reply(response.status, response.headers.get("retry-after"))
+                kept = await _read_some(response, self._max_body)
+                return Reply(response.status, response.headers.get("retry-after"), kept)
         except aiohttp.ClientConnectorDNSError as exc:
             raise exc.os_error from exc  # a DNS failure, as OSError
         except aiohttp.ClientError as exc:
@@ -110,17 +114,20 @@ class AiohttpPoster:
             self._session = None
 
 
-async def _read_some(response: aiohttp.ClientResponse, limit: int) -> None:
-    """Read the body to its end for keep-alive, unless it is longer than ``limit``."""
-    seen = 0
+async def _read_some(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    """Read the body to its end for keep-alive, unless it is longer than ``limit``;
+    return its first ``KEEP`` bytes."""
+    seen, kept = 0, bytearray()
     while not response.content.at_eof():
         chunk = await response.content.read(limit + 1 - seen)
         if not chunk:
-            return
+            break
         seen += len(chunk)
+        kept += chunk[: KEEP - len(kept)]
         if seen > limit:
             response.close()  # the rest is of no interest: drop the connection
-            return
+            break
+    return bytes(kept)
 
 
 class HttpxPoster:
@@ -144,32 +151,38 @@ class HttpxPoster:
                 self._client.build_request("POST", pinned, content=body, headers=headers,
                                            timeout=timeout, extensions=extensions),
                 stream=True, follow_redirects=False)
-            await _drain(response, self._max_body)
+            kept = await _drain(response, self._max_body)
         except httpx.TimeoutException as exc:
             raise TimeoutError(str(exc)) from exc
         except httpx.HTTPError as exc:
             raise PostFailed(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__) from exc
-        return Reply(response.status_code, response.headers.get("retry-after"))
+        return Reply(response.status_code, response.headers.get("retry-after"), kept)
 
     async def aclose(self) -> None:
         await self._client.aclose()
 
 
-async def _drain(response: httpx.Response, limit: int) -> None:
-    """Read up to ``limit`` bytes of a body we ignore, then close the response.
+async def _drain(response: httpx.Response, limit: int) -> bytes:
+    """Read up to ``limit`` bytes of the body, then close the response; its first ``KEEP`` bytes.
 
     A body read to its end leaves the connection open for the next alert (HTTP/1.1
     keep-alive); closing the response before that makes httpcore drop the connection.
     """
-    seen = 0
+    seen, kept = 0, bytearray()
     try:
-        if not response.is_stream_consumed:  # a mock transport hands it over read
-            async for chunk in response.aiter_raw():
-                seen += len(chunk)
-                if seen > limit:
-                    break
+        if response.is_stream_consumed:  # a mock transport hands it over read
+            try:
+                return response.content[:KEEP]
+            except httpx.ResponseNotRead:
+                return b""
+        async for chunk in response.aiter_raw():
+            seen += len(chunk)
+            kept += chunk[: KEEP - len(kept)]
+            if seen > limit:
+                break
     finally:
         await response.aclose()
+    return bytes(kept)
 
 
 def _pin(parts: SplitResult, address: IPAddress) -> tuple[str, dict[str, str]]:

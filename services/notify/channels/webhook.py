@@ -8,12 +8,8 @@ is byte-identical on every attempt (its ``time`` is the alert's), only
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
 import httpx
@@ -23,13 +19,17 @@ from standardwebhooks.webhooks import EmptyWebhookSecretError
 
 from schemas.envelope import envelope
 from schemas.models import Alert, Subscription
-from services.notify.channels.base import Secrets, SendResult
-from services.notify.channels.posting import HttpxPoster, Poster, PostFailed
-from services.notify.guard import BlockedTarget, NetworkGuard
+from services.notify.channels.base import SendResult
+from services.notify.channels.http import HttpNotifier, HttpRequest, NotSendable, target_of
+from services.notify.channels.posting import Poster, Reply
+from services.notify.channels.verdicts import parse_retry_after, status_verdict
+from services.notify.guard import NetworkGuard
+
+__all__ = ["EVENT_TYPE", "WebhookFormat", "WebhookNotifier", "encode_alert", "parse_retry_after",
+           "result_for_status", "sign_headers"]
 
 EVENT_TYPE = "frontwire.alert.v1"
 EVENT_SOURCE = "frontwire/notify"
-_RETRYABLE_STATUS = frozenset({408, 429})
 
 
 def encode_alert(alert: Alert) -> bytes:
@@ -55,103 +55,35 @@ def _signer(secret: str) -> Webhook:
     return Webhook(secret)
 
 
-def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # RFC 9110 dates are GMT even when unmarked
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())
-
-
 def result_for_status(status: int, retry_after: float | None) -> SendResult:
     """Map an HTTP status to the channel verdict (pure, for the unit tests)."""
-    if 200 <= status < 300:
-        return SendResult(ok=True, retryable=False, status_code=status)
-    if status == 410:
-        return SendResult(ok=False, retryable=False, status_code=status, disable=True,
-                          error="receiver answered 410 Gone: endpoint disabled")
-    if status in _RETRYABLE_STATUS or status >= 500:
-        return SendResult(ok=False, retryable=True, status_code=status,
-                          error=f"receiver answered {status}", retry_after=retry_after)
-    # 3xx lands here too: redirects are never followed, since they could lead past the guard.
-    return SendResult(ok=False, retryable=False, status_code=status,
-                      error=f"receiver answered {status}")
+    return status_verdict(status, retry_after)
 
 
-def _secrets(secret: Secrets) -> list[str]:
-    if secret is None:
-        return []
-    return [secret] if isinstance(secret, str) else [s for s in secret if s]
-
-
-class WebhookNotifier:
-    """Sends alerts as signed POSTs. Owns its poster: ``aclose`` closes it.
-
-    ``poster`` is the HTTP engine (``AiohttpPoster`` in notify); an ``httpx.AsyncClient``
-    is taken too, wrapped in ``HttpxPoster``.
-    """
+class WebhookFormat:
+    """The signed CloudEvent POST; only 410 disables (a webhook is the subscriber's own API)."""
 
     channel = "webhook"
 
-    def __init__(self, poster: Poster | httpx.AsyncClient, guard: NetworkGuard, user_agent: str,
-                 timeout: float) -> None:
-        self._poster: Poster = HttpxPoster(poster, guard) if isinstance(poster, httpx.AsyncClient) \
-            else poster
-        self._guard = guard
-        self._user_agent = user_agent
-        self._timeout = timeout
-
-    async def send(self, alert: Alert, subscription: Subscription, *, secret: Secrets) -> SendResult:
-        if subscription.webhook is None:
-            return SendResult(ok=False, retryable=False,
-                              error=f"subscription {subscription.id} has no webhook target")
-        url = subscription.webhook.url
-        secrets = _secrets(secret)
-        if not secrets:
-            return SendResult(ok=False, retryable=False,
-                              error=f"subscription {subscription.id} has no webhook secret")
-        started = time.perf_counter()
-        try:
-            self._guard.check_url(url)
-        except BlockedTarget as exc:
-            return SendResult(ok=False, retryable=False, error=str(exc))
+    def request(self, alert: Alert, subscription: Subscription, secrets: Sequence[str],
+                now: datetime) -> HttpRequest:
+        target = target_of(subscription, "webhook", secrets, "webhook secret")
         body = encode_alert(alert)
         try:
-            headers = sign_headers(alert.id, body, secrets, datetime.now(UTC))
+            headers = sign_headers(alert.id, body, secrets, now)
         except (ValueError, EmptyWebhookSecretError) as exc:
             # A malformed whsec_ secret fails the same way on every attempt.
-            return SendResult(ok=False, retryable=False,
-                              error=f"invalid webhook secret for subscription {subscription.id}: {exc}")
-        headers |= {"content-type": "application/json", "user-agent": self._user_agent}
-        try:
-            # One deadline for the whole exchange: per-read timeouts alone would let a
-            # receiver dripping a byte a second hold us forever.
-            async with asyncio.timeout(self._timeout):
-                reply = await self._poster.post(url, body, headers, self._timeout)
-        except BlockedTarget as exc:  # the name resolves into a refused range (now)
-            return SendResult(ok=False, retryable=False, error=str(exc))
-        except TimeoutError:
-            return SendResult(ok=False, retryable=True, error=f"timed out after {self._timeout}s",
-                              latency_s=time.perf_counter() - started)
-        except PostFailed as exc:
-            return SendResult(ok=False, retryable=True, error=str(exc),
-                              latency_s=time.perf_counter() - started)
-        except OSError as exc:  # DNS failure: may well be transient
-            return SendResult(ok=False, retryable=True, error=f"cannot resolve {url}: {exc}",
-                              latency_s=time.perf_counter() - started)
-        latency = time.perf_counter() - started
-        retry_after = parse_retry_after(reply.retry_after, datetime.now(UTC))
-        return replace(result_for_status(reply.status, retry_after), latency_s=latency)
+            raise NotSendable(f"invalid webhook secret for subscription {subscription.id}: "
+                              f"{exc}") from None
+        return HttpRequest(target.url, body, headers)
 
-    async def aclose(self) -> None:
-        await self._poster.aclose()
+    def verdict(self, reply: Reply, now: datetime) -> SendResult:
+        return status_verdict(reply.status, parse_retry_after(reply.retry_after, now))
+
+
+class WebhookNotifier(HttpNotifier):
+    """Sends alerts as signed POSTs. Owns its poster: ``aclose`` closes it."""
+
+    def __init__(self, poster: Poster | httpx.AsyncClient, guard: NetworkGuard, user_agent: str,
+                 timeout: float) -> None:
+        super().__init__(WebhookFormat(), poster, guard, user_agent, timeout)
