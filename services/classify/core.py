@@ -31,6 +31,7 @@ from services.classify.facts.severity import severity
 from services.classify.language import SUPPORTED, detect
 from services.classify.model.linear import LinearModel, Reading, load
 from services.classify.rules.engine import RuleVerdict, run_rules
+from services.classify.rules import guards
 from services.classify.rules.marks import NO_HARM, sentence_marks
 from services.classify.text.segment import Segments
 
@@ -77,10 +78,8 @@ class Classifier:
         for i, label in enumerate(_LABELS):
             inputs = stack_inputs(self.model, reading, rules, i)
             score = self.model.stackers[label].probability(inputs)
-            if label is Label.CIVILIAN_HARM and rules.scores[label] == 0.0 and NO_HARM.search(seg.lowered):
-                # "there were no injuries" and no harm the rules read as news: the words of a
-                # strike alone are not harm (capped below any threshold, never above it)
-                score = min(score, _VETOED)
+            if rules.scores[label] == 0.0 and _vetoed(label, seg, reading, i):
+                score = min(score, _VETOED)  # below any threshold, never above it
             scores[label] = round(score, 4)
         labels = [label for label in _LABELS if scores[label] >= self.thresholds[label]]
         evidence = {label: _evidence(seg, reading, rules.sentences[label], _LABELS.index(label))
@@ -89,6 +88,19 @@ class Classifier:
             update=update, labels=labels, scores=scores, evidence=evidence, facts=facts,
             severity=severity(labels, facts), classifier_version=self.version,
             classified_at=classified_at, language=language, language_supported=True)
+
+
+def _vetoed(label: Label, seg: Segments, reading: Reading, index: int) -> bool:
+    """Where no rule trigger of ``label`` survived, whether what the model read is not the
+    label's news: "there were no injuries" after a strike, aid with no one it is for, an
+    escalation put as a warning or a possibility (``rules.guards``)."""
+    low = seg.lowered
+    if label is Label.CIVILIAN_HARM:
+        return NO_HARM.search(low) is not None
+    if guards.lacks_context(label, low):
+        return True
+    best, _ = reading.best_sentence(index)
+    return best >= 0 and guards.hypothetical(label, low[seg.starts[best]:seg.ends[best]])
 
 
 def sentence_texts(seg: Segments) -> list[str]:

@@ -14,11 +14,12 @@ from schemas.models import LABELS
 from services.classify.model import corpus, linear, train
 from services.classify.model.dataset import merge
 from services.classify.model.features import features, stem, tokens
-from services.classify.model.web import SETS, WEB_DIR
+from services.classify.model.web import SETS, TRAINED, WEB_DIR
 
 REAL = corpus.SHARED_REAL
 needs_shared = pytest.mark.skipif(
-    not (REAL / corpus.POSTS_FILE).exists() or not (WEB_DIR / SETS["web2"][0]).exists(),
+    not (REAL / corpus.POSTS_FILE).exists() or
+    not all((WEB_DIR / SETS[which][0]).exists() for which in TRAINED),
     reason="../shared/eval/real or ../shared/eval/web is absent: the training data is not here")
 
 

@@ -125,7 +125,8 @@ def all_examples(directory: Path = SHARED_REAL) -> list[Example]:
 
 def training_examples(directory: Path = SHARED_REAL) -> list[Example]:
     """What ``make train`` learns from: the train splits, and the trained-on web passages
-    (``web.web_examples("web2")``) when ``../shared/eval/web`` holds them."""
-    from services.classify.model.web import web_examples  # web builds on this module
+    (``web.TRAINED``) when ``../shared/eval/web`` holds them."""
+    from services.classify.model.web import TRAINED, web_examples  # web builds on this module
 
-    return [e for e in all_examples(directory) if e.split == "train"] + web_examples("web2")
+    return [e for e in all_examples(directory) if e.split == "train"] + \
+        [e for which in TRAINED for e in web_examples(which)]

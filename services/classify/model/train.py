@@ -251,8 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"make train: {exc}", file=sys.stderr)
         return 2
     if not any(e.source == "web" for e in examples):
-        _log(f"warning: no web passages in {WEB_DIR} (passages-2.jsonl): the committed artefact was "
-             "trained with them, so this one will differ from it")
+        _log(f"warning: no web passages in {WEB_DIR} (passages-2.jsonl, passages-3.jsonl): the "
+             "committed artefact was trained with them, so this one will differ from it")
     blob = encode(train(examples))
     if args.check:
         same = args.out.exists() and args.out.read_bytes() == blob

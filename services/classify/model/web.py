@@ -3,9 +3,10 @@
 The passages sit outside the repo, in ``../shared/eval/web/`` (third-party text is never
 committed); the repo keeps their addresses (``tests/data/classify/SOURCES.md``, so an
 evaluation can leave them out) and their labels (``annotations/web*-a.jsonl``, ``-b``).
-Two sets, gathered separately from different searches:
+Three sets, gathered separately from different searches:
 - ``passages.jsonl`` (labels ``web-a``/``web-b``): held out, evaluation only;
-- ``passages-2.jsonl`` (labels ``web2-a``/``web2-b``): trained on.
+- ``passages-2.jsonl`` (``web2-*``) and ``passages-3.jsonl`` (``web3-*``, rich in military
+  moves, escalations and their look-alikes): trained on.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from services.classify.model.corpus import ANNOTATIONS, REPO
 from services.classify.model.dataset import DEFAULT_YEAR, Example, merge
 
 WEB_DIR = REPO.parent / "shared" / "eval" / "web"
-SETS = {"web": ("passages.jsonl", "test"), "web2": ("passages-2.jsonl", "train")}
+SETS = {"web": ("passages.jsonl", "test"), "web2": ("passages-2.jsonl", "train"),
+        "web3": ("passages-3.jsonl", "train")}
+TRAINED = ("web2", "web3")
 
 
 def _labels(name: str) -> dict[str, dict[str, Any]]:
@@ -73,7 +76,8 @@ def write_sources(path: Path = SOURCES) -> int:
              "stored in a public web-page collection, were labelled by `../shared/eval/LABELS.md`",
              "(`services/classify/model/annotations/web*`). Their text lives in `../shared/eval/web/`,",
              "never in this repository. Set `web` is held out (evaluation only); set `web2` is",
-             "trained on. An evaluation of frontwire's classifier should leave these pages out.",
+             "trained on, and so is set `web3`. An evaluation of frontwire's classifier should leave",
+             "these pages out.",
              "Regenerate with `python -m services.classify.model.web`.",
              "",
              "| set | passage id | address |",
