@@ -30,8 +30,8 @@ from services.classify.facts.extract import extract_facts
 from services.classify.facts.severity import severity
 from services.classify.language import SUPPORTED, detect
 from services.classify.model.linear import LinearModel, Reading, load
-from services.classify.rules.engine import RuleVerdict, run_rules
 from services.classify.rules import guards
+from services.classify.rules.engine import RuleVerdict, run_rules
 from services.classify.rules.marks import NO_HARM, sentence_marks
 from services.classify.text.segment import Segments
 
