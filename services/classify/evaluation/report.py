@@ -10,7 +10,8 @@ Sets (each scored by ``scoring``, LABELS.md rules; "held out" = never trained or
 - ``liveblog-test``: annotated BBC/Guardian posts of the held-out blogs;
 - ``ucdp-test``: UCDP headlines of 2020-2021, by the guideline's annotation, and
   ``ucdp-test-coded``: the same events by UCDP's own civilian-death coding;
-- ``web``: real 2022-2025 news passages (``../shared/eval/web``, when present and annotated).
+- ``web``, ``web2``, ``web3``: real 2022-2025 news passages (``../shared/eval/web``, when a
+  checkout has them; never trained on).
 Each set is scored for the combined classifier and for the rules alone (score >= 0.5), so
 the gain of the model is read in one run. Then a reliability table over the held-out sets:
 of the labels given a score near p, about p should be right.
@@ -39,12 +40,12 @@ from services.classify.model.dataset import (
     all_examples,
     team_examples,
 )
-from services.classify.model.web import web_examples
+from services.classify.model.web import SETS, web_examples
 from services.classify.rules.engine import run_rules
 from services.classify.text.segment import Segments
 
 GOLD = REPO.parent / "shared" / "eval" / "gold-dev.jsonl"
-HELD_OUT = ("team-blind-e", "liveblog-test", "ucdp-test", "web")
+HELD_OUT = ("team-blind-e", "liveblog-test", "ucdp-test", "web", "web2", "web3")
 _T = datetime(2025, 1, 1, tzinfo=UTC)
 
 
@@ -110,9 +111,10 @@ def load_sets(names: set[str] | None) -> dict[str, list[dict[str, Any]]]:
             sets["ucdp-test-coded"] = [
                 {"id": e.id, "kind": "update", "text": e.text, "ambiguous": [],
                  "labels": ["civilian_harm"] if e.extra.get("ucdp_civilian_harm") else []} for e in ucdp]
-    web = web_examples("web")
-    if want("web") and web:
-        sets["web"] = [_row(e) for e in web]
+    for which in SETS:
+        web = web_examples(which) if want(which) else []
+        if web:
+            sets[which] = [_row(e) for e in web]
     return sets
 
 

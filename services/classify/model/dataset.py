@@ -124,9 +124,6 @@ def all_examples(directory: Path = SHARED_REAL) -> list[Example]:
 
 
 def training_examples(directory: Path = SHARED_REAL) -> list[Example]:
-    """What ``make train`` learns from: the train splits, and the trained-on web passages
-    (``web.TRAINED``) when ``../shared/eval/web`` holds them."""
-    from services.classify.model.web import TRAINED, web_examples  # web builds on this module
-
-    return [e for e in all_examples(directory) if e.split == "train"] + \
-        [e for which in TRAINED for e in web_examples(which)]
+    """What ``make train`` learns from: the train splits of what a fresh clone and
+    ``../shared`` hold (annotations joined with ``../shared/eval/real``, the team's sets)."""
+    return [e for e in all_examples(directory) if e.split == "train"]

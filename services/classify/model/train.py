@@ -41,7 +41,6 @@ from services.classify.core import sentence_texts, stack_inputs
 from services.classify.model.dataset import INVENTED_NAMES, Example, training_examples
 from services.classify.model.features import features
 from services.classify.model.linear import ARTEFACT, LinearModel
-from services.classify.model.web import WEB_DIR
 from services.classify.rules.engine import RuleVerdict, run_rules
 from services.classify.rules.marks import sentence_marks
 from services.classify.text.segment import Segments
@@ -250,9 +249,6 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as exc:
         print(f"make train: {exc}", file=sys.stderr)
         return 2
-    if not any(e.source == "web" for e in examples):
-        _log(f"warning: no web passages in {WEB_DIR} (passages-2.jsonl, passages-3.jsonl): the "
-             "committed artefact was trained with them, so this one will differ from it")
     blob = encode(train(examples))
     if args.check:
         same = args.out.exists() and args.out.read_bytes() == blob

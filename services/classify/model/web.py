@@ -4,9 +4,12 @@ The passages sit outside the repo, in ``../shared/eval/web/`` (third-party text 
 committed); the repo keeps their addresses (``tests/data/classify/SOURCES.md``, so an
 evaluation can leave them out) and their labels (``annotations/web*-a.jsonl``, ``-b``).
 Three sets, gathered separately from different searches:
-- ``passages.jsonl`` (labels ``web-a``/``web-b``): held out, evaluation only;
-- ``passages-2.jsonl`` (``web2-*``) and ``passages-3.jsonl`` (``web3-*``, rich in military
-  moves, escalations and their look-alikes): trained on.
+``passages.jsonl`` (labels ``web-a``/``web-b``), ``passages-2.jsonl`` (``web2-*``) and
+``passages-3.jsonl`` (``web3-*``, rich in military moves, escalations and their look-alikes).
+
+None of them is trained on: ``make train`` must rebuild the committed artefact from a fresh
+clone and ``../shared`` alone, and these passages are not part of ``../shared``. Where a
+checkout has them, ``make eval`` scores all three as held-out sets.
 """
 
 from __future__ import annotations
@@ -20,9 +23,8 @@ from services.classify.model.corpus import ANNOTATIONS, REPO
 from services.classify.model.dataset import DEFAULT_YEAR, Example, merge
 
 WEB_DIR = REPO.parent / "shared" / "eval" / "web"
-SETS = {"web": ("passages.jsonl", "test"), "web2": ("passages-2.jsonl", "train"),
-        "web3": ("passages-3.jsonl", "train")}
-TRAINED = ("web2", "web3")
+SETS = {"web": ("passages.jsonl", "test"), "web2": ("passages-2.jsonl", "test"),
+        "web3": ("passages-3.jsonl", "test")}
 
 
 def _labels(name: str) -> dict[str, dict[str, Any]]:
@@ -75,9 +77,9 @@ def write_sources(path: Path = SOURCES) -> int:
              "Passages (a headline and its first paragraphs, or one paragraph) of these pages, as",
              "stored in a public web-page collection, were labelled by `../shared/eval/LABELS.md`",
              "(`services/classify/model/annotations/web*`). Their text lives in `../shared/eval/web/`,",
-             "never in this repository. Set `web` is held out (evaluation only); set `web2` is",
-             "trained on, and so is set `web3`. An evaluation of frontwire's classifier should leave",
-             "these pages out.",
+             "never in this repository. No set is trained on (`make train` learns only from what a",
+             "fresh clone and `../shared` hold); earlier models were trained on sets `web2` and `web3`,",
+             "so an evaluation of frontwire's classifier should still leave these pages out.",
              "Regenerate with `python -m services.classify.model.web`.",
              "",
              "| set | passage id | address |",
