@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from services.ingest.parsers.blocks import Line, heading_shaped, is_dateline
 from services.ingest.parsers.framing import (
     continues,
     drop_alt_text,
@@ -13,6 +12,7 @@ from services.ingest.parsers.framing import (
     title_cased,
 )
 from services.ingest.parsers.furniture import is_caption, is_furniture
+from services.ingest.parsers.lines import Line, heading_shaped, is_dateline
 
 
 @pytest.mark.parametrize("line", [

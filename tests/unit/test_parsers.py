@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.ingest.parsers import KINDS, ParseError, detect, parse_page
-from services.ingest.parsers.blocks import heading_shaped
 from services.ingest.parsers.dates import parse_marker, resolve
 from services.ingest.parsers.furniture import is_caption, is_furniture, split_dateline
+from services.ingest.parsers.lines import heading_shaped
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 

@@ -9,7 +9,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from services.ingest.parsers.blocks import Line
+from services.ingest.parsers.lines import Line
 
 # Class/id words that mark furniture containers across CMSs (share bars, promos, credits).
 _FURNITURE_ATTR = re.compile(

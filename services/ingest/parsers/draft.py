@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from services.ingest.parsers.blocks import is_dateline
 from services.ingest.parsers.framing import ends_sentence
+from services.ingest.parsers.lines import is_dateline
 from services.ingest.parsers.model import Entry
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from services.ingest.parsers.blocks import DIGEST, Line, heading_shaped
+from services.ingest.parsers.lines import DIGEST, Line, heading_shaped
 
 _INTRO = re.compile(
     r"(\bas the\b.{0,60}\benters its \w+(-\w+)? (day|week|month|year)\b"

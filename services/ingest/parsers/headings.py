@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from services.ingest.parsers.blocks import DIGEST, Line, heading_shaped, is_dateline, is_heading
 from services.ingest.parsers.dates import parse_instant
 from services.ingest.parsers.draft import Draft
 from services.ingest.parsers.framing import DEVELOPMENTS, continues, title_cased
+from services.ingest.parsers.lines import DIGEST, Line, heading_shaped, is_dateline, is_heading
 from services.ingest.parsers.model import Entry
 
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from services.ingest.parsers.blocks import Line, segment
+from services.ingest.parsers.blocks import segment
 from services.ingest.parsers.dates import parse_marker
 from services.ingest.parsers.dom import (
     container_id,
@@ -22,6 +22,7 @@ from services.ingest.parsers.dom import (
     text_lines,
 )
 from services.ingest.parsers.framing import ends_sentence
+from services.ingest.parsers.lines import Line
 from services.ingest.parsers.model import ParseResult
 from services.ingest.parsers.text import decode, prepare
 

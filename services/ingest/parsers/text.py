@@ -10,10 +10,11 @@ import codecs
 import re
 from datetime import date
 
-from services.ingest.parsers.blocks import Line, heading_shaped, segment
+from services.ingest.parsers.blocks import segment
 from services.ingest.parsers.dates import find_page_date, parse_instant, parse_marker
 from services.ingest.parsers.framing import drop_alt_text, drop_teaser_runs, is_intro
 from services.ingest.parsers.furniture import is_caption, is_furniture, split_dateline
+from services.ingest.parsers.lines import Line, heading_shaped
 from services.ingest.parsers.model import ParseError, ParseResult
 
 _BULLET = re.compile(r"^[•·▪◦‣*\-–—]\s+")
