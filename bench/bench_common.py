@@ -245,8 +245,8 @@ def seed_subscriptions(engine: Any, subs: Sequence[Any]) -> None:
     """Insert subscriptions in bulk (same columns as SubscriptionStore.add)."""
     from sqlalchemy import insert
 
-    from frontwire.db import subscriptions
     from services.notify.store import new_webhook_secret
+    from services.runtime.db import subscriptions
 
     secret = new_webhook_secret()
     rows = [{"id": s.id, "owner": "bench", "name": s.name, "channel": s.channel,

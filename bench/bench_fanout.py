@@ -162,8 +162,8 @@ async def _aiohttp_rate(requests: list[tuple[str, bytes, dict[str, str]]]) -> fl
 
 def measure(rounds: int = ROUNDS, n: int = N) -> dict[str, list[float]]:
     from bench.bench_common import seed_subscriptions
-    from frontwire.db import connect
     from services.notify.store import new_webhook_secret
+    from services.runtime.db import connect
 
     rates: dict[str, list[float]] = {"dispatcher": [], "notifier": [], "httpx": [], "aiohttp": []}
     with fast_receiver() as receiver, tempfile.TemporaryDirectory() as tmp:

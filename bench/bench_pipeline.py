@@ -156,7 +156,7 @@ def _topics(bootstrap: str, partitions: int) -> None:
     from kafka.admin import NewTopic
     from kafka.errors import TopicAlreadyExistsError
 
-    from frontwire.kafka import admin_client, ensure_topics
+    from services.runtime.kafka import admin_client, ensure_topics
 
     ensure_topics(bootstrap, partitions)
     admin = admin_client(bootstrap)
@@ -171,7 +171,7 @@ def _topics(bootstrap: str, partitions: int) -> None:
 @contextmanager
 def stack(cfg: Config) -> Iterator[Stack]:
     from frontwire.broker import EmbeddedBroker, free_port
-    from frontwire.db import connect
+    from services.runtime.db import connect
 
     with tempfile.TemporaryDirectory(prefix="fw-bench-") as tmpdir, \
             EmbeddedBroker(log_path=Path(tmpdir) / "broker.log") as broker, \
@@ -205,8 +205,8 @@ def stack(cfg: Config) -> Iterator[Stack]:
 # Feeding and waiting ------------------------------------------------------------------
 
 def _publisher(bootstrap: str, topic: str) -> tuple[Any, Any]:
-    from frontwire.kafka import make_producer
     from services.ingest.app import UpdatePublisher
+    from services.runtime.kafka import make_producer
 
     producer = make_producer(bootstrap, "bench-ingest")
     publisher = UpdatePublisher(producer, "frontwire/ingest")
@@ -547,11 +547,11 @@ def noop_worker() -> int:
     import faust
     from prometheus_client import CollectorRegistry  # noqa: F401 - same imports as classify
 
-    from frontwire.config import Settings
-    from frontwire.streams import make_app
     from schemas.envelope import decode
     from schemas.models import Update
     from schemas.topics import UPDATES
+    from services.runtime.config import Settings
+    from services.runtime.streams import make_app
 
     settings = Settings()
     app = make_app("bench-noop", settings, settings.kafka_bootstrap or "")

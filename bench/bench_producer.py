@@ -2,7 +2,7 @@
 
 The publisher encodes each Update as a CloudEvent and sends it to
 frontwire.updates.v1 on the embedded broker with ingest's producer settings
-(``frontwire.kafka.make_producer``: acks=all, idempotent), then waits for every ack.
+(``services.runtime.kafka.make_producer``: acks=all, idempotent), then waits for every ack.
 The figure is measured with kafka-python's C crc32c (the ``crc32c`` package) and,
 as the baseline, with its pure-python crc32c, forced by rebinding the default
 argument of ``kafka.record.util.calc_crc32c`` (which is how kafka-python picks the
@@ -50,9 +50,9 @@ def _rate(publisher: Any, updates: list[Any]) -> float:
 
 def measure(rounds: int = ROUNDS, n: int = N, **producer: Any) -> dict[str, list[float]]:
     from frontwire.broker import EmbeddedBroker
-    from frontwire.kafka import ensure_topics, make_producer
     from schemas.topics import UPDATES
     from services.ingest.app import UpdatePublisher
+    from services.runtime.kafka import ensure_topics, make_producer
 
     rng = random.Random(5)
     updates = make_updates(n, rng, "prod", sources=50)

@@ -19,11 +19,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bench.bench_classify import _texts
-from frontwire.db import connect
 from schemas.models import Update
 from services.classify.core import Classifier
 from services.notify.minhash import band_keys, signature
 from services.notify.stories import StoryStore
+from services.runtime.db import connect
 
 QUICK = bool(os.environ.get("BENCH_QUICK"))
 ROUNDS, N_UPDATES, BATCH = (2, 300, 50) if QUICK else (3, 1000, 50)

@@ -14,8 +14,8 @@ from services.api.scopes import ALLOWS, Scope
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from frontwire.config import Settings
     from services.api.keys import ApiKey
+    from services.runtime.config import Settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,8 +55,8 @@ def classify() -> None:
 
 
 def _settings(service: str) -> Settings:
-    from frontwire import logs
-    from frontwire.config import ConfigError, load
+    from services.runtime import logs
+    from services.runtime.config import ConfigError, load
 
     try:
         settings = load()
@@ -120,7 +120,7 @@ def broker(port: int) -> None:
     import threading
 
     from frontwire import broker as embedded
-    from frontwire.kafka import ensure_topics
+    from services.runtime.kafka import ensure_topics
 
     settings = _settings("broker")
 
@@ -180,9 +180,9 @@ def _key_store() -> Any:
 def apikey_create(owner: str, name: str, scopes: tuple[str, ...], expires: str | None,
                   contact: str | None) -> None:
     """Create a key for OWNER and print it once: store it now, it cannot be shown again."""
-    from frontwire.timeutil import utcnow
     from services.api.expiry import parse_expiry
     from services.api.scopes import DEFAULT_SCOPES
+    from services.runtime.timeutil import utcnow
 
     now = utcnow()
     try:
@@ -216,7 +216,7 @@ def apikey_list() -> None:
     """List keys: id, owner, name, scopes, when made, when they expire, when last used (to
     the minute), the contact address, and whether active, revoked or expired. Never the
     secrets."""
-    from frontwire.timeutil import utcnow
+    from services.runtime.timeutil import utcnow
 
     keys = _key_store().list()
     if not keys:
@@ -244,7 +244,7 @@ def _key_table(keys: list[ApiKey], now: datetime) -> list[str]:
 @click.argument("key_id")
 def apikey_revoke(key_id: str) -> None:
     """Revoke the key KEY_ID at once."""
-    from frontwire.timeutil import utcnow
+    from services.runtime.timeutil import utcnow
 
     if not _key_store().revoke(key_id, utcnow()):
         click.echo(f"frontwire: no API key {key_id!r} (see `frontwire apikey list`)", err=True)
@@ -259,9 +259,9 @@ def _friendly(command: str, fn: Callable[[], int]) -> int:
     Kafka), 1 for other known failures, 130 when interrupted.
     """
     from frontwire.broker import BrokerError
-    from frontwire.kafka import KafkaUnavailable
     from frontwire.startup import StartupError
     from services.ingest.sources import SourceError
+    from services.runtime.kafka import KafkaUnavailable
 
     try:
         return fn()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from frontwire.config import Settings
+from services.runtime.config import Settings
 
 
 @dataclass(frozen=True)

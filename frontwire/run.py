@@ -20,12 +20,12 @@ from collections.abc import Callable
 import httpx
 from pydantic import SecretStr
 
-from frontwire.config import Settings, default_public_url
 from frontwire.demo.parts import Demo
 from frontwire.progress import Progress, pipeline_counts
 from frontwire.serve import SERVICES, kafka_for, service_ports
 from frontwire.startup import check_port, open_database
 from frontwire.supervisor import Supervisor
+from services.runtime.config import Settings, default_public_url
 
 log = logging.getLogger("frontwire.run")
 

@@ -20,10 +20,6 @@ from typing import TYPE_CHECKING, Any
 from prometheus_client import CollectorRegistry
 
 from frontwire import broker as embedded
-from frontwire.config import Settings
-from frontwire.db import ping
-from frontwire.kafka import ensure_topics, keep_topics, make_producer
-from frontwire.observe import BrokerCheck, OpsServer, ReadyCheck, all_ready
 from frontwire.startup import (
     StartupError,
     bind,
@@ -32,6 +28,10 @@ from frontwire.startup import (
     open_database,
     wait_for_kafka,
 )
+from services.runtime.config import Settings
+from services.runtime.db import ping
+from services.runtime.kafka import ensure_topics, keep_topics, make_producer
+from services.runtime.observe import BrokerCheck, OpsServer, ReadyCheck, all_ready
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

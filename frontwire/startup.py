@@ -127,7 +127,7 @@ def open_database(url: str, shown_url: str, timeout: float = WAIT_S) -> Engine:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-    from frontwire.db import connect
+    from services.runtime.db import connect
 
     setting = "FRONTWIRE_DATABASE_URL"
     try:

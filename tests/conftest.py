@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from frontwire.db import connect
+from services.runtime.db import connect
 
 PG_ADMIN_URL = os.environ.get("FRONTWIRE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REPO = Path(__file__).resolve().parents[1]
@@ -66,8 +66,8 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         yield eng
     finally:
         if request.param == "postgresql":
-            from frontwire.db import metadata
-            from frontwire.migrations import applied
+            from services.runtime.db import metadata
+            from services.runtime.migrations import applied
 
             metadata.drop_all(eng)
             applied.drop(eng, checkfirst=True)
@@ -78,7 +78,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 def broker() -> Iterator[str]:
     """One embedded tansu broker for the session, with frontwire's topics."""
     from frontwire.broker import EmbeddedBroker
-    from frontwire.kafka import ensure_topics
+    from services.runtime.kafka import ensure_topics
 
     with EmbeddedBroker() as b:
         ensure_topics(b.bootstrap, 4)

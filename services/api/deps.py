@@ -18,12 +18,12 @@ from fastapi import Depends, HTTPException, Request
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
 
-from frontwire.config import Settings
-from frontwire.timeutil import utcnow
 from schemas.models import Update
 from services.api.keys import ApiKeyStore, KeyRefused
 from services.api.ratelimit import KeyLimits, Limit
 from services.api.scopes import Caller, Scope, operator
+from services.runtime.config import Settings
+from services.runtime.timeutil import utcnow
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}

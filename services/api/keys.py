@@ -20,8 +20,6 @@ from typing import Literal
 
 from sqlalchemy import Engine, RowMapping, insert, or_, select, update
 
-from frontwire.db import api_keys
-from frontwire.timeutil import aware
 from services.api.scopes import (
     DEFAULT_SCOPES,
     OPERATOR_OWNER,
@@ -30,6 +28,8 @@ from services.api.scopes import (
     format_scopes,
     parse_scopes,
 )
+from services.runtime.db import api_keys
+from services.runtime.timeutil import aware
 
 PREFIX = "fwk_"
 LAST_USED_EVERY = timedelta(minutes=1)

@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from frontwire.config import Settings
 from schemas.targets import ChatWebhookTarget, NtfyTarget, Target, TelegramTarget
 from services.notify.masking import mask_secret, mask_url
+from services.runtime.config import Settings
 
 
 def _http_url(value: str) -> str:

@@ -12,15 +12,15 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry
 
-from frontwire.config import Settings
-from frontwire.lag import install_lag_metrics
-from frontwire.streams import FrontwireApp, decoded, make_app, raw_topic
-from frontwire.timeutil import utcnow
 from schemas.envelope import encode
 from schemas.models import Update
 from schemas.topics import CLASSIFIED, DEADLETTER, UPDATES
 from services.classify.core import Classifier
 from services.classify.metrics import ClassifyMetrics, classify_metrics
+from services.runtime.config import Settings
+from services.runtime.lag import install_lag_metrics
+from services.runtime.streams import FrontwireApp, decoded, make_app, raw_topic
+from services.runtime.timeutil import utcnow
 
 
 @dataclass

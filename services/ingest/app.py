@@ -19,7 +19,6 @@ from kafka.errors import KafkaError
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
 
-from frontwire.timeutil import utcnow
 from schemas.envelope import encode
 from schemas.models import Update
 from schemas.topics import UPDATES
@@ -28,6 +27,7 @@ from services.ingest.metrics import IngestMetrics, ingest_metrics
 from services.ingest.poller import Poller, PollOutcome, next_delay
 from services.ingest.sources import SourceSpec
 from services.ingest.state import IngestState, SourceHealth
+from services.runtime.timeutil import utcnow
 
 log = logging.getLogger("frontwire.ingest")
 

@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, delete, insert, select, update
 
-from frontwire.db import ingest_seen, sources
-from frontwire.timeutil import aware
 from schemas.models import Update
 from services.ingest.identity import KnownEntry
 from services.ingest.sources import SourceSpec
+from services.runtime.db import ingest_seen, sources
+from services.runtime.timeutil import aware
 
 
 @dataclass(frozen=True)

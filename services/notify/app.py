@@ -20,11 +20,6 @@ from typing import Any
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
 
-from frontwire.config import Settings
-from frontwire.db import SqlThreads
-from frontwire.lag import install_lag_metrics
-from frontwire.streams import FrontwireApp, decoded_batches, make_app, raw_topic
-from frontwire.timeutil import utcnow
 from schemas.envelope import encode
 from schemas.models import Alert, ClassifiedUpdate, Delivery
 from schemas.topics import ALERTS, CLASSIFIED, DEADLETTER
@@ -44,6 +39,11 @@ from services.notify.schedule import digest_due, digest_of, quiet_until
 from services.notify.store import DeliveryStore, NotFound, Pending, SubscriptionStore
 from services.notify.stories import StoryStore
 from services.notify.subscription_cache import SubscriptionCache
+from services.runtime.config import Settings
+from services.runtime.db import SqlThreads
+from services.runtime.lag import install_lag_metrics
+from services.runtime.streams import FrontwireApp, decoded_batches, make_app, raw_topic
+from services.runtime.timeutil import utcnow
 
 log = logging.getLogger("frontwire.notify")
 

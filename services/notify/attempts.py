@@ -9,9 +9,9 @@ from datetime import datetime
 
 from sqlalchemy import Engine, delete, select
 
-from frontwire.db import delivery_attempts as log
-from frontwire.timeutil import aware
 from schemas.models import Delivery, DeliveryAttempt
+from services.runtime.db import delivery_attempts as log
+from services.runtime.timeutil import aware
 
 
 class AttemptLog:

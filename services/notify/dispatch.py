@@ -24,8 +24,6 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Literal
 
-from frontwire.db import SqlThreads
-from frontwire.timeutil import utcnow
 from schemas.models import Alert, Delivery, DeliveryAttempt
 from services.notify.channels.base import Notifier, SendResult
 from services.notify.metrics import NotifyMetrics
@@ -40,6 +38,8 @@ from services.notify.store import (
     SubscriptionStore,
 )
 from services.notify.subscription_cache import SubscriptionCache
+from services.runtime.db import SqlThreads
+from services.runtime.timeutil import utcnow
 
 # Called (in a database thread) when a destination was disabled, with the reason.
 OnDisabled = Callable[[StoredSubscription, str, datetime], None]

@@ -32,10 +32,10 @@ from typing import Any
 
 import orjson
 
-from frontwire.db import connect
 from schemas.models import ClassifiedUpdate
 from services.notify.minhash import signature, similarity
 from services.notify.stories import StoryStore
+from services.runtime.db import connect
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data" / "stories"

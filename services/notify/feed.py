@@ -12,8 +12,8 @@ from datetime import datetime
 
 from sqlalchemy import Engine, delete, func, or_, select
 
-from frontwire.db import dialect_insert, feed
 from schemas.models import ClassifiedUpdate, Severity
+from services.runtime.db import dialect_insert, feed
 
 KEEP = 5000
 _REPLACED = ("source", "severity", "story_id", "labels", "revision", "classified_at", "doc")

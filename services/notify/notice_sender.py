@@ -7,11 +7,11 @@ import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from frontwire.db import SqlThreads
 from services.notify.channels.email import EmailNotifier
 from services.notify.metrics import NotifyMetrics
 from services.notify.notices import Notice, NoticeStore, as_email
 from services.notify.retry import RetryPolicy
+from services.runtime.db import SqlThreads
 
 log = logging.getLogger("frontwire.notify.notices")
 LEASE = timedelta(minutes=2)

@@ -19,10 +19,10 @@ from email.message import EmailMessage
 
 from sqlalchemy import Engine, and_, insert, or_, select, update
 
-from frontwire.db import api_keys, owner_notices
 from schemas.models import Subscription
 from services.notify.channels.email_message import header_safe
 from services.notify.store import StoredSubscription
+from services.runtime.db import api_keys, owner_notices
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from frontwire.db import SqlThreads
 from services.notify.store import DeliveryStore, Outcome
+from services.runtime.db import SqlThreads
 
 log = logging.getLogger("frontwire.notify.dispatch")
 

@@ -18,9 +18,15 @@ from typing import Any, NamedTuple
 from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from frontwire.db import counters, deliveries, delivery_attempts, dialect_insert, subscriptions
-from frontwire.timeutil import aware
 from schemas.models import Alert, Delivery, DeliveryAttempt, Subscription
+from services.runtime.db import (
+    counters,
+    deliveries,
+    delivery_attempts,
+    dialect_insert,
+    subscriptions,
+)
+from services.runtime.timeutil import aware
 
 
 class NotFound(LookupError):

@@ -23,13 +23,13 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, insert, select, update
 
-from frontwire.db import stories as stories_table
-from frontwire.db import story_members
-from frontwire.timeutil import aware
 from schemas.models import ClassifiedUpdate, Corroboration, Facts
 from services.notify.identity import Profile, Verdict, compare, from_json, profile, to_json
 from services.notify.minhash import dumps, loads, signature, similarity
 from services.notify.story_index import StoryIndex
+from services.runtime.db import stories as stories_table
+from services.runtime.db import story_members
+from services.runtime.timeutil import aware
 
 WINDOW = timedelta(hours=36)
 _IN_CHUNK = 500  # ids per IN (...): well inside SQLite's and PostgreSQL's parameter limits

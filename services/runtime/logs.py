@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 # Chatty libraries whose INFO lines drown ours (and cost throughput: faust workers
 # otherwise leave the root logger at DEBUG).
 _QUIET = ("kafka", "aiokafka", "faust", "mode", "httpx", "httpcore", "uvicorn.access",
-          "mail.log", "asyncio", "frontwire.streams")  # the last: faust service lifecycle lines
+          "mail.log", "asyncio", "services.runtime.streams")  # the last: faust service lifecycle lines
 
 ID_FIELDS = ("update_id", "alert_id", "subscription_id", "delivery_id", "source")
 AUDIT_FIELDS = ("key_id", "owner", "route", "status", "outcome")

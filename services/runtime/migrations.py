@@ -29,6 +29,15 @@ from sqlalchemy import (
     text,
 )
 
+from services.runtime.tables import (
+    api_keys,
+    counters,
+    delivery_attempts,
+    metadata,
+    owner_notices,
+    stories,
+)
+
 log = logging.getLogger("frontwire.db")
 
 _meta = MetaData()
@@ -39,8 +48,6 @@ applied = Table("schema_migrations", _meta,
 
 
 def _baseline(conn: Connection) -> None:
-    from frontwire.db import metadata
-
     metadata.create_all(conn)
 
 
@@ -49,8 +56,6 @@ def _stories_v2(conn: Connection) -> None:
     a counter that every subscription write bumps; story members keep the facts of the
     revision before theirs. The old per-band rows are dropped: their signatures were of
     another hash family, and stories last 36 hours."""
-    from frontwire.db import counters, stories
-
     stories.create(conn, checkfirst=True)
     counters.create(conn, checkfirst=True)
     conn.execute(text("DROP TABLE IF EXISTS story_bands"))
@@ -64,8 +69,6 @@ def _api_key_scopes(conn: Connection) -> None:
     """API keys get scopes, an optional expiry and the time of their last use. A key made
     before keeps what it was meant for, its owner's subscriptions (``subscriptions``), and
     loses what it could do by accident: pushing updates to every subscriber."""
-    from frontwire.db import api_keys
-
     api_keys.create(conn, checkfirst=True)
     have = {c["name"] for c in inspect(conn).get_columns("api_keys")}
     if "scopes" not in have:
@@ -90,8 +93,6 @@ def _story_identity(conn: Connection) -> None:
 
 def _delivery_attempts(conn: Connection) -> None:
     """Every delivery attempt on record; owners' notices; a contact address on API keys."""
-    from frontwire.db import api_keys, delivery_attempts, owner_notices
-
     delivery_attempts.create(conn, checkfirst=True)
     owner_notices.create(conn, checkfirst=True)
     api_keys.create(conn, checkfirst=True)

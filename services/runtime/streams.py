@@ -13,8 +13,8 @@ from typing import Any
 import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
 
-from frontwire.config import Settings
 from schemas.topics import Topic
+from services.runtime.config import Settings
 
 
 def _transport_for(fetch_wait_ms: int) -> type[faust_aiokafka.Transport]:
@@ -116,8 +116,8 @@ async def decoded_batches(stream: Any, model: type[Any], topic: Topic, dead_topi
 def _dead_letterer(topic: Topic, dead_topic: Any, consumer: str, on_dead: Any) -> Any:
     import logging
 
-    from frontwire.deadletter import dead_letter
     from schemas.envelope import DecodeError, decode
+    from services.runtime.deadletter import dead_letter
 
     log = logging.getLogger(f"frontwire.{consumer}")
 

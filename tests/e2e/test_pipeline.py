@@ -17,7 +17,7 @@ import pytest
 from frontwire.broker import EmbeddedBroker, free_port
 from frontwire.demo.mailbox import Mailbox
 from frontwire.demo.receiver import WebhookReceiver
-from frontwire.kafka import ensure_topics
+from services.runtime.kafka import ensure_topics
 from tests.helpers import processes
 
 pytestmark = pytest.mark.e2e

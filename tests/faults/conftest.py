@@ -24,7 +24,7 @@ import pytest
 
 from frontwire.broker import EmbeddedBroker, free_port
 from frontwire.demo.receiver import ReceivedRequest, WebhookReceiver
-from frontwire.kafka import ensure_topics
+from services.runtime.kafka import ensure_topics
 from tests.helpers import processes
 
 API_KEY = "faults-key-" + "f" * 12

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from frontwire.kafka import make_producer
-from frontwire.timeutil import utcnow
 from services.ingest.app import UpdatePublisher
 from services.ingest.identity import diff
 from services.ingest.parsers import Entry
+from services.runtime.kafka import make_producer
+from services.runtime.timeutil import utcnow
 from tests.conftest import PG_ADMIN_URL, _pg_available, drop_database
 from tests.faults.conftest import FaultReceiver, Pipeline, assert_each_once, swap_text
 

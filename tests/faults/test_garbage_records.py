@@ -14,13 +14,13 @@ import orjson
 import pytest
 from kafka import KafkaConsumer
 
-from frontwire.kafka import make_producer
-from frontwire.timeutil import utcnow
 from schemas.envelope import decode, encode
 from schemas.models import DeadLetter, Update
 from schemas.topics import ALERTS, CLASSIFIED, DEADLETTER, UPDATES
 from services.ingest.identity import update_id
 from services.ingest.parsers import Entry
+from services.runtime.kafka import make_producer
+from services.runtime.timeutil import utcnow
 from tests.faults.conftest import FaultReceiver, Pipeline, assert_each_once, swap_text
 
 pytestmark = pytest.mark.faults

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from frontwire.db import connect
 from schemas.models import Alert, ClassifiedUpdate, Label, Subscription, Update, WebhookTarget
 from services.notify.alerts import make_alert
 from services.notify.matching import Match
 from services.notify.store import DeliveryStore
 from services.notify.stories import StoryStore
+from services.runtime.db import connect
 from tests.faults.conftest import swap_text
 
 pytestmark = pytest.mark.faults

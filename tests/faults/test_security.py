@@ -25,14 +25,14 @@ from hypothesis import HealthCheck, given, settings
 from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 
-from frontwire.config import load
-from frontwire.db import connect
-from frontwire.timeutil import utcnow
 from services.api.app import ApiDeps, create_app
 from services.api.keys import ApiKeyStore
 from services.api.scopes import Scope
 from services.notify.channels.email import build_message
 from services.notify.store import SubscriptionStore
+from services.runtime.config import load
+from services.runtime.db import connect
+from services.runtime.timeutil import utcnow
 from tests.helpers.notify_factories import make_alert
 
 pytestmark = pytest.mark.faults

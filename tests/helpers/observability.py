@@ -19,12 +19,12 @@ SERVICES = ("ingest", "classify", "notify", "api")
 
 def service_registries(tmp: Path) -> dict[str, CollectorRegistry]:
     """Every service's registry as `frontwire serve <name>` fills it (nothing connects)."""
-    from frontwire.config import Settings
-    from frontwire.db import connect
     from services.api.app import ApiDeps, create_app
     from services.classify.app import build as build_classify
     from services.ingest.app import build as build_ingest
     from services.notify.app import build as build_notify
+    from services.runtime.config import Settings
+    from services.runtime.db import connect
 
     settings = Settings(data_dir=tmp, api_key="test-key")
     engine = connect(settings.sqlalchemy_url)

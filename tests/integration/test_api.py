@@ -11,11 +11,11 @@ from kafka import KafkaConsumer, TopicPartition
 from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 
-from frontwire.config import load
-from frontwire.kafka import make_producer
 from schemas import UPDATES, Update, decode
 from services.api.app import ApiDeps, create_app
 from services.ingest.app import UpdatePublisher
+from services.runtime.config import load
+from services.runtime.kafka import make_producer
 
 pytestmark = pytest.mark.integration
 KEY = "test-key-123"

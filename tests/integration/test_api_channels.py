@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 
-from frontwire.config import Settings, load
 from services.api.app import ApiDeps, create_app
 from services.notify.dispatch import Dispatcher
 from services.notify.guard import NetworkGuard
@@ -21,6 +20,7 @@ from services.notify.metrics import notify_metrics
 from services.notify.notifiers import http_notifiers
 from services.notify.retry import RetryPolicy
 from services.notify.store import DeliveryStore, SubscriptionStore
+from services.runtime.config import Settings, load
 from tests.helpers.dispatching import run_until
 from tests.helpers.http_receiver import Receiver
 

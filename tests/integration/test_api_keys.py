@@ -18,11 +18,11 @@ from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 from sqlalchemy import Engine, event
 
-from frontwire.config import load
-from frontwire.logs import JsonFormatter
 from services.api.app import ApiDeps, create_app
 from services.api.keys import ApiKeyStore
 from services.api.scopes import Scope
+from services.runtime.config import load
+from services.runtime.logs import JsonFormatter
 
 pytestmark = pytest.mark.integration
 OPERATOR = {"Authorization": "Bearer operator-key"}

@@ -10,12 +10,12 @@ from fastapi.testclient import TestClient
 from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 
-from frontwire.config import load
-from frontwire.timeutil import utcnow
 from services.api.app import ApiDeps, create_app
 from services.api.keys import ApiKeyStore
 from services.notify.store import DeliveryStore, SubscriptionStore
 from services.notify.tokens import unsubscribe_token
+from services.runtime.config import load
+from services.runtime.timeutil import utcnow
 
 pytestmark = pytest.mark.integration
 ADMIN = {"Authorization": "Bearer admin-key"}

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
 
-from frontwire.config import load
 from services.api.app import ApiDeps, create_app
+from services.runtime.config import load
 
 pytestmark = pytest.mark.integration
 UPDATE = {"source": "desk", "headline": "Aid convoy arrives", "body": "Forty trucks arrived."}

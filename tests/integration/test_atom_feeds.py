@@ -13,11 +13,11 @@ from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 from sqlalchemy import Engine
 
-from frontwire.config import load
 from schemas.models import ClassifiedUpdate, Label, Severity, Update
 from services.api.app import ApiDeps, create_app
 from services.notify.feed import FeedStore
 from services.notify.store import DeliveryStore
+from services.runtime.config import load
 from tests.helpers.notify_factories import make_alert, make_update
 
 pytestmark = pytest.mark.integration

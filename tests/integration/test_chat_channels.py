@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from prometheus_client import CollectorRegistry
 
-from frontwire.db import connect
 from schemas.models import (
     Alert,
     ChatWebhookTarget,
@@ -33,6 +32,7 @@ from services.notify.metrics import notify_metrics
 from services.notify.notifiers import FORMATS
 from services.notify.retry import RetryPolicy
 from services.notify.store import DeliveryStore, SubscriptionStore
+from services.runtime.db import connect
 from tests.helpers.dispatching import T0, Clock, run_until
 from tests.helpers.http_receiver import Answer, Receiver, Seen
 from tests.helpers.notify_factories import make_alert, make_subscription

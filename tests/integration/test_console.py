@@ -19,9 +19,7 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from frontwire.broker import free_port
-from frontwire.config import Settings, load
 from frontwire.demo.mailbox import Mailbox
-from frontwire.timeutil import utcnow
 from schemas.models import ClassifiedUpdate, Label, Severity, Span, Update
 from services.api.app import ApiDeps, create_app
 from services.api.console.operator import parse, quantile
@@ -34,6 +32,8 @@ from services.notify.channels.email import EmailNotifier
 from services.notify.feed import FeedStore
 from services.notify.store import DeliveryStore, SubscriptionStore
 from services.notify.tokens import confirm_token, manage_token, unsubscribe_token
+from services.runtime.config import Settings, load
+from services.runtime.timeutil import utcnow
 from tests.helpers.notify_factories import make_alert, make_subscription
 
 pytestmark = pytest.mark.integration

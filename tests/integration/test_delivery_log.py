@@ -13,7 +13,6 @@ from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 from sqlalchemy import Engine
 
-from frontwire.config import Settings, load
 from frontwire.demo.receiver import WebhookReceiver
 from services.api.app import ApiDeps, create_app
 from services.notify.attempts import AttemptLog
@@ -23,6 +22,7 @@ from services.notify.metrics import notify_metrics
 from services.notify.notifiers import http_notifiers
 from services.notify.retry import RetryPolicy
 from services.notify.store import DeliveryStore, SubscriptionStore
+from services.runtime.config import Settings, load
 from tests.helpers.console_client import post_form, sign_in
 from tests.helpers.dispatching import T0, Clock, run_until
 
@@ -81,8 +81,8 @@ async def test_a_503_then_a_200_shows_both_attempts_in_the_api_and_the_console(a
 
 
 def test_another_owners_delivery_is_a_404(api, engine):
-    from frontwire.timeutil import utcnow
     from services.api.keys import ApiKeyStore
+    from services.runtime.timeutil import utcnow
 
     client, _, _ = api
     made = client.post("/v1/subscriptions", headers=AUTH, json={

@@ -11,13 +11,13 @@ from datetime import timedelta
 import pytest
 from prometheus_client import CollectorRegistry
 
-from frontwire.db import connect
 from schemas.models import Alert, ClassifiedUpdate, Label, Subscription, Update, WebhookTarget
 from services.notify.channels.base import SendResult
 from services.notify.dispatch import Dispatcher
 from services.notify.metrics import notify_metrics
 from services.notify.retry import RetryPolicy
 from services.notify.store import DeliveryStore, SubscriptionStore
+from services.runtime.db import connect
 from tests.helpers.dispatching import T0, Clock, run_until
 
 pytestmark = pytest.mark.integration
@@ -215,7 +215,7 @@ async def test_a_busy_destination_puts_the_delivery_back_without_counting_an_att
 def await_alert(deliveries: DeliveryStore, delivery_id: str) -> Alert:
     from sqlalchemy import select
 
-    from frontwire.db import deliveries as table
+    from services.runtime.db import deliveries as table
 
     with deliveries.engine.connect() as conn:
         return Alert.model_validate_json(conn.execute(

@@ -15,10 +15,7 @@ from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 from sqlalchemy import Engine
 
-from frontwire.config import Settings, load
-from frontwire.db import SqlThreads
 from frontwire.demo.mailbox import Mailbox
-from frontwire.timeutil import utcnow
 from services.api.app import ApiDeps, create_app
 from services.api.keys import ApiKeyStore
 from services.notify.channels.email import EmailNotifier
@@ -30,6 +27,9 @@ from services.notify.notices import NoticeStore, owner_teller
 from services.notify.notifiers import http_notifiers
 from services.notify.retry import RetryPolicy
 from services.notify.store import DeliveryStore, SubscriptionStore
+from services.runtime.config import Settings, load
+from services.runtime.db import SqlThreads
+from services.runtime.timeutil import utcnow
 from tests.helpers.dispatching import run_until
 from tests.helpers.http_receiver import Answer, Receiver
 from tests.helpers.notify_factories import make_alert

@@ -20,8 +20,6 @@ from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 from sqlalchemy import Engine
 
-from frontwire.config import load
-from frontwire.timeutil import utcnow
 from schemas.models import Update
 from services.api.app import ApiDeps, create_app
 from services.ingest.fetch import MAX_BYTES, Fetcher
@@ -29,6 +27,8 @@ from services.ingest.metrics import ingest_metrics
 from services.ingest.poller import Poller, PollOutcome
 from services.ingest.sources import SourceSpec
 from services.ingest.state import IngestState
+from services.runtime.config import load
+from services.runtime.timeutil import utcnow
 from tests.fixtures.ingest.blog_server import BlogServer
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ import sys
 import pytest
 from sqlalchemy import inspect
 
-from frontwire.migrations import MIGRATIONS, current_version, migrate
+from services.runtime.migrations import MIGRATIONS, current_version, migrate
 
 pytestmark = pytest.mark.integration
 
@@ -22,7 +22,7 @@ def test_a_migrated_database_has_every_table_and_the_latest_version(engine):
 
 def test_four_processes_migrating_one_new_sqlite_file_at_once_all_succeed(tmp_path):
     url = f"sqlite:///{tmp_path / 'race.db'}"
-    code = f"from frontwire.db import connect; connect({url!r})"
+    code = f"from services.runtime.db import connect; connect({url!r})"
     procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE) for _ in range(4)]
     errors = [p.communicate(timeout=60)[1].decode() for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
@@ -32,8 +32,8 @@ def test_a_version_1_database_is_brought_to_the_latest_version(tmp_path):
     """A database made by frontwire 0.1 (stories as per-band rows, no change counter)."""
     from sqlalchemy import create_engine, text
 
-    from frontwire.db import connect
     from services.notify.store import SubscriptionStore
+    from services.runtime.db import connect
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     old = create_engine(url)
@@ -68,10 +68,10 @@ def test_keys_made_before_scopes_keep_working_with_the_subscriptions_scope_only(
 
     from sqlalchemy import Column, DateTime, MetaData, String, Table, delete, text
 
-    from frontwire.migrations import applied
-    from frontwire.timeutil import utcnow
     from services.api.keys import ApiKeyStore
     from services.api.scopes import Scope
+    from services.runtime.migrations import applied
+    from services.runtime.timeutil import utcnow
 
     v2 = Table("api_keys", MetaData(),
                Column("id", String(40), primary_key=True),
@@ -107,9 +107,9 @@ def test_keys_made_before_scopes_keep_working_with_the_subscriptions_scope_only(
 def test_a_version_4_database_gains_the_attempt_log_and_key_contacts(tmp_path):
     """API keys made before version 5 keep working, with their scopes and expiry, now with
     an (empty) contact address."""
-    from frontwire.db import connect
     from services.api.keys import ApiKeyStore
     from services.api.scopes import Scope
+    from services.runtime.db import connect
 
     url = f"sqlite:///{tmp_path / 'v4.db'}"
     _old_database(url, [

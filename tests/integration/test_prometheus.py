@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from frontwire.broker import EmbeddedBroker, free_port
-from frontwire.kafka import ensure_topics
+from services.runtime.kafka import ensure_topics
 from tests.helpers import processes
 from tests.helpers.observability import prometheus_tools
 

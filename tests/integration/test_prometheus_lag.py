@@ -1,6 +1,6 @@
 """Consumer lag read from a real faust consumer on the embedded broker.
 
-Pins down the faust internals that frontwire.lag reads (assignment, committed
+Pins down the faust internals that services.runtime.lag reads (assignment, committed
 offsets, end offsets), which a faust upgrade could change.
 """
 
@@ -13,9 +13,9 @@ import pytest
 from faust.types import TP
 from kafka import KafkaProducer
 
-from frontwire.config import Settings
-from frontwire.lag import measure
-from frontwire.streams import make_app
+from services.runtime.config import Settings
+from services.runtime.lag import measure
+from services.runtime.streams import make_app
 
 pytestmark = pytest.mark.integration
 

@@ -13,12 +13,12 @@ from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 from sqlalchemy import Engine
 
-from frontwire.config import load
-from frontwire.timeutil import utcnow
 from services.api.app import ApiDeps, create_app
 from services.api.keys import ApiKeyStore
 from services.ingest.sources import SourceSpec
 from services.ingest.state import IngestState
+from services.runtime.config import load
+from services.runtime.timeutil import utcnow
 
 pytestmark = pytest.mark.integration
 KEY = "sources-admin-key"

@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 
-from frontwire.config import load
 from schemas.models import (
     Label,
     Subscription,
@@ -24,6 +23,7 @@ from services.notify.alerts import make_alert
 from services.notify.feed import FeedStore
 from services.notify.matching import Match
 from services.notify.stories import StoryStore
+from services.runtime.config import load
 from tests.helpers.notify_factories import report
 
 pytestmark = pytest.mark.integration

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from frontwire.config import ConfigError, load
+from services.runtime.config import ConfigError, load
 
 
 @pytest.fixture(autouse=True)
@@ -115,7 +115,7 @@ def test_every_setting_is_in_the_readme_configuration_table():
     import re
     from pathlib import Path
 
-    from frontwire.config import Settings
+    from services.runtime.config import Settings
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     section = readme.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frontwire.config import ConfigError, load
 from services.ingest.sources import SourceError, SourceSpec, load_sources_file
 from services.notify.retry import RetryPolicy
+from services.runtime.config import ConfigError, load
 
 FUZZ = settings(max_examples=150, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import logging
 
-from frontwire.config import Settings
-from frontwire.logs import JsonFormatter, TextFormatter, redact
+from services.runtime.config import Settings
+from services.runtime.logs import JsonFormatter, TextFormatter, redact
 
 
 def record(msg: str, *args: object, level: int = logging.INFO, **extra: object) -> logging.LogRecord:

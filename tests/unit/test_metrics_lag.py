@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from faust.types import TP
 from prometheus_client import CollectorRegistry
 
-from frontwire.lag import install_lag_metrics, lag_metrics, measure
+from services.runtime.lag import install_lag_metrics, lag_metrics, measure
 
 UPDATES = "frontwire.updates.v1"
 

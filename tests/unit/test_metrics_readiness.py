@@ -11,7 +11,7 @@ import pytest
 from prometheus_client import CollectorRegistry, Counter
 
 from frontwire.broker import free_port
-from frontwire.observe import BrokerCheck, OpsServer, all_ready
+from services.runtime.observe import BrokerCheck, OpsServer, all_ready
 
 
 @pytest.fixture
@@ -75,9 +75,9 @@ def test_ops_server_answers_liveness_readiness_and_metrics() -> None:
 def test_api_readyz_reports_an_unreachable_broker(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
-    from frontwire.config import Settings
-    from frontwire.db import connect
     from services.api.app import ApiDeps, create_app
+    from services.runtime.config import Settings
+    from services.runtime.db import connect
 
     settings = Settings(data_dir=tmp_path, api_key="k")
     app = create_app(ApiDeps(settings, connect(settings.sqlalchemy_url), lambda updates: None,

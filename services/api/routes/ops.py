@@ -7,8 +7,8 @@ from fastapi.responses import PlainTextResponse
 from prometheus_client import generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-from frontwire.db import ping
 from services.api.deps import ApiDeps
+from services.runtime.db import ping
 
 
 def router(deps: ApiDeps) -> APIRouter:

@@ -13,14 +13,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException
 from sqlalchemy import select
 
-from frontwire.db import feed, story_members
-from frontwire.timeutil import aware
 from schemas.models import ClassifiedUpdate, Corroboration
 from services.api.bodies import StoryOut, StorySplit, StorySplitDone
 from services.api.deps import AnyKey, ApiDeps, authorize
 from services.api.scopes import Caller, Scope
 from services.notify.feed import FeedStore
 from services.notify.stories import NotAMember, StoryStore
+from services.runtime.db import feed, story_members
+from services.runtime.timeutil import aware
 
 log = logging.getLogger("frontwire.api")
 AdminKey = Annotated[Caller, Depends(authorize(Scope.ADMIN, "splitting stories"))]
