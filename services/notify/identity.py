@@ -43,6 +43,20 @@ _ACTOR_LABELS = frozenset({Label.AID, Label.PRISONER_EXCHANGE, Label.ESCALATION}
 # rough US dollars per unit, to tell one aid package from another across currencies
 _WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
 _SIDE = re.compile(r"\b(north|south|east|west)(?:ern)?\s+([a-z][\w'-]+(?:\s[a-z][\w'-]+)?)")
+# What an aid package is made of: two packages of the same amount, one of drones and one of
+# air defence, are two packages. Read from the words of the report, any language of supply.
+_SUPPLIES = tuple((name, re.compile(pattern)) for name, pattern in (
+    ("drones", r"\bdrones?\b|\buavs?\b|unmanned"),
+    ("air defence", r"air[- ]defen[cs]es?|anti-aircraft|\bpatriots?\b|nasams|iris-t|interceptors?"),
+    ("artillery", r"artillery|howitzers?|\bshells\b|ammunition|\b155\s?mm\b"),
+    ("armour", r"\btanks?\b|armou?red vehicles|fighting vehicles|\bbradleys?\b|\bleopards?\b|\babrams\b"),
+    ("aircraft", r"\bf-16s?\b|fighter jets?|helicopters?|(?<!anti-)aircraft"),
+    ("long-range missiles", r"\batacms\b|storm shadow|\btaurus\b|cruise missiles|long-range missiles"),
+    ("humanitarian", r"humanitarian|\bfood\b|medical|medicines?|shelters?\b|generators?|drinking water"),
+    ("money", r"budget support|\bloans?\b|\bgrants?\b|macro-financial|reconstruction|\btranche\b"),
+))
+# territories that are one party to a swap or an aid deal, though their places are apart
+_PARTY = {"West Bank": "Palestinian territories", "Gaza": "Palestinian territories"}
 _USD = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27, "DKK": 0.145, "SEK": 0.093, "NOK": 0.092, "JPY": 0.0067,
         "CAD": 0.73, "AUD": 0.65, "NZD": 0.6, "CHF": 1.12, "PLN": 0.25, "UAH": 0.024, "CNY": 0.14,
         "CZK": 0.043}
@@ -91,10 +105,16 @@ class Profile:
         return {m.group(2): m.group(1) for m in _SIDE.finditer(self.text)}
 
     @cached_property
+    def supplies(self) -> frozenset[str]:
+        """What the report says is given (aid): drones, air defence, money, food..."""
+        return frozenset(name for name, pattern in _SUPPLIES if pattern.search(self.text))
+
+    @cached_property
     def parties(self) -> frozenset[str]:
         """The countries of every state or group named, as actor or by its places: who
         gives and who gets aid, who swaps with whom ("the Houthis" and "Yemen" are one)."""
-        return frozenset(geo.home(a) for a in self.actors) | self.countries
+        return frozenset(_PARTY.get(x, x) for x in
+                         frozenset(geo.home(a) for a in self.actors) | self.countries)
 
 
 def profile(classified: ClassifiedUpdate, signature: Signature, seen_at: datetime) -> Profile:
@@ -146,6 +166,17 @@ _AFTER = {"killed": re.compile(rf"\b(?:kill(?:s|ed|ing)|deaths?\s+of|claim(?:s|e
                                             rf"releas(?:e|ed|ing))\s+(?:at\s+least\s+)?{_NUMBER}", re.IGNORECASE)}
 
 
+# "13, including two children, killed", "Twelve people, among them a baby, were wounded"
+_INCLUDING = {name: re.compile(rf"\b{_NUMBER}(?:\s+[a-z'-]+)?,?\s+(?:including|among\s+them)\s+[^,.;:]{{1,50}},\s*"
+                               rf"(?:(?:were|was|have\s+been|had\s+been|are)\s+)?(?:{_VERBS[name]})\b", re.IGNORECASE)
+              for name in ("killed", "injured")}
+# "killing the mayor and five others", "wounded a child and two others": one named victim and N more
+_AND_OTHERS = {"killed": re.compile(rf"\bkill(?:s|ed|ing)\s+(?:an?\s+|the\s+|one\s+|his\s+|her\s+|their\s+|its\s+)?"
+                                   rf"(?:[a-z'-]+\s+){{1,3}}?and\s+{_NUMBER}\s+others\b", re.IGNORECASE),
+               "injured": re.compile(rf"\b(?:wound|injur)(?:s|es|ed|ing)\s+(?:an?\s+|the\s+|one\s+|his\s+|her\s+|"
+                                     rf"their\s+|its\s+)?(?:[a-z'-]+\s+){{1,3}}?and\s+{_NUMBER}\s+others\b",
+                                     re.IGNORECASE)}
+
 _STEMS = {"killed": ("kill", "dead", "die", "slain", "perish", "lost their", "death", "claim"),
           "injured": ("wound", "injur", "hurt"),
           "prisoners_exchanged": ("free", "releas", "return", "exchang", "swap", "handed", "home",
@@ -180,8 +211,10 @@ def tolls(text: str, swap: bool = False) -> dict[str, int]:
             continue
         if not any(stem in low for stem in _STEMS[name]):
             continue  # most texts name no toll: skip the number patterns
-        for pattern in (_BEFORE[name], _AFTER[name]):
-            for m in pattern.finditer(text):
+        if name in _AND_OTHERS and (m := _AND_OTHERS[name].search(text)) and number(m.group(1)) > 0:
+            out[name] = number(m.group(1)) + 1
+        for pattern in (_BEFORE[name], _AFTER[name], _INCLUDING.get(name)):
+            for m in pattern.finditer(text) if pattern else ():
                 value = number(m.group(1))
                 if value > 0:
                     out.setdefault(name, value)
@@ -250,6 +283,10 @@ def compare(new: Profile, old: Profile) -> Verdict:
         reasons.append("same actors: " + ", ".join(sorted(new.actors)))
         score += 1.0
     elif kind and new.actors & old.actors:
+        score += 0.5
+    arms = new.supplies & old.supplies
+    if Label.ESCALATION in shared and arms and new.actors & old.actors:
+        reasons.append("same arms: " + ", ".join(sorted(arms)))  # a permission or first use of one weapon
         score += 0.5
     common = {m for m in new.marks & old.marks if not m.isdigit() or int(m) >= 10} - \
         {p.name.lower() for p in new.places | old.places}
@@ -331,6 +368,9 @@ def _apart(new: Profile, old: Profile) -> str:
     for name in _IDENTIFYING:
         if name in new.counts and name in old.counts and not _close(new.counts[name], old.counts[name]):
             return f"different {name.replace('_', ' ')}"
+    if Label.AID in new.labels & old.labels and new.supplies and old.supplies and \
+            not new.supplies & old.supplies:
+        return "different supplies: " + ", ".join(sorted(old.supplies)) + "; " + ", ".join(sorted(new.supplies))
     if new.amounts and old.amounts and not _same_amount(new.amounts, old.amounts):
         return "different amounts"
     for name in _TOLLS:

@@ -8,7 +8,7 @@ import pytest
 
 from schemas.models import ClassifiedUpdate, Count, Facts, Label, Money, Update
 from services.notify import geo
-from services.notify.identity import compare, from_json, profile, to_json
+from services.notify.identity import compare, from_json, profile, to_json, tolls
 from services.notify.minhash import signature
 
 T = datetime(2025, 3, 1, 8, tzinfo=UTC)
@@ -96,3 +96,53 @@ def test_a_stored_profile_reads_back_the_same() -> None:
     back = from_json(to_json(p))
     assert back is not None and back.places == p.places and back.counts == p.counts
     assert back.amounts == p.amounts and (back.signature == p.signature).all()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("An air strike flattened the town hall, killing the mayor and five others, officials said.", {"killed": 6}),
+    ("Gunmen killed a teacher and two others on the road to Maiduguri.", {"killed": 3}),
+    ("The drone wounded a child and three others in the market.", {"injured": 4}),
+    ("13, including two children, killed in clashes in the rebel-held city", {"killed": 13}),
+    ("Twelve people, among them a baby, were wounded by the shelling.", {"injured": 12}),
+    ("Five civilians, including a child, were killed and 12 others, including two medics, injured.",
+     {"killed": 5, "injured": 12}),
+])
+def test_tolls_read_a_named_victim_and_n_others_and_counts_with_an_aside(text: str, expected: dict[str, int]) -> None:
+    assert tolls(text) == expected
+
+
+def test_one_strike_told_as_a_toll_and_as_the_mayor_and_five_others_is_one_event() -> None:
+    ministry = report("The strike on the municipality building in Nabatieh killed six people, including the "
+                      "head of the municipality, and wounded 43.", H, killed=6)
+    wire = report("An air strike levelled the town hall of Nabatieh in south Lebanon, killing the mayor and "
+                  "five others, Lebanese authorities said.", H)
+    verdict = compare(wire, ministry)
+    assert verdict.same and "same count: killed 6" in verdict.reasons
+
+
+def test_two_packages_of_one_amount_but_other_arms_are_two_packages() -> None:
+    drones = report("UK announces £150 million drone package for Ukraine. The Defence Secretary today announced "
+                    "£150 million for long-range and maritime drones for Ukraine.", A)
+    air = report("UK announces £150 million air defence package for Ukraine. The Defence Secretary today "
+                 "announced £150 million for air-defence missiles and radars for Ukraine.", A)
+    verdict = compare(air, drones)
+    assert not verdict.same and verdict.apart.startswith("different supplies")
+    again = report("Britain pledges £150m of drones to Ukraine, to be built in British factories.", A)
+    assert not compare(again, drones).apart.startswith("different supplies")
+
+
+def test_one_permission_for_one_weapon_in_two_wordings_is_one_event() -> None:
+    wire = report("UK allows Ukraine to fire Storm Shadow missiles into Russia. Britain has given Ukraine "
+                  "permission to use its cruise missiles against military targets, officials said.",
+                  Label.ESCALATION)
+    statement = report("UK lifts restrictions on long-range missiles. Ukraine will be able to use British-supplied "
+                       "long-range missiles against targets on Russian territory, the government confirmed.",
+                       Label.ESCALATION)
+    verdict = compare(statement, wire)
+    assert verdict.same and "same arms: long-range missiles" in verdict.reasons
+
+
+def test_a_release_reported_from_ramallah_and_from_gaza_has_the_same_parties() -> None:
+    ramallah = report("Buses carrying Palestinian prisoners freed from Ofer prison arrived in Ramallah.", P)
+    deal = report("Israel released 110 Palestinian prisoners from Ofer prison under the Gaza ceasefire.", P)
+    assert compare(deal, ramallah).apart != "different parties"
