@@ -3,7 +3,8 @@
     python -m services.classify.model.train [--out PATH] [--check]
 
 What it learns from (train splits only; see ``dataset``): annotated BBC/Guardian live-blog
-posts, annotated UCDP event headlines, and the team's own written sets. Steps:
+posts, annotated UCDP event headlines, the team's own sets, and the team's written news
+passages of 2022-2025 (``tests/data/classify/WRITTEN.md``). Steps:
 
 1. features (``features``), vocabulary of features seen in >= 2 training texts, binary
    idf-weighted L2-normalised vectors;
@@ -11,7 +12,8 @@ posts, annotated UCDP event headlines, and the team's own written sets. Steps:
 3. out-of-fold logits by grouped cross-validation (a blog, a UCDP year or a team set is
    never split across folds), beside the rules' scores of the same texts;
 4. per label a stacker (logistic regression on model logit, rules score, rules blocked
-   score) fitted on those out-of-fold values: its output is the calibrated probability;
+   score) fitted on those out-of-fold values, leaving out the written news passages: its
+   output is the calibrated probability;
 5. per label the lowest threshold >= 0.5 whose out-of-fold precision reaches the target.
 
 Same data, same artefact, byte for byte: no randomness, sorted vocabulary, rounded
@@ -50,8 +52,9 @@ MIN_DF = 2
 C = 16.0  # inverse regularisation of the per-label models (chosen by grouped out-of-fold F1, see EVALUATION.md)
 FOLDS = 5
 PRECISION_TARGET = 0.9
-# the stacker (calibration) and thresholds are fitted on real text only: the team's written
-# sets teach the model words, but their clean separations would make scores overconfident
+# the stacker (calibration) and thresholds are fitted on real text and the team's short sets
+# (traps, blind sets): the written news passages teach the model words, but their clean
+# separations would make scores overconfident on real news
 STACK_SOURCES = ("liveblog", "ucdp", "web", "team")
 DIGITS = 5
 
