@@ -5,7 +5,9 @@ committed); the repo keeps their addresses (``tests/data/classify/SOURCES.md``, 
 evaluation can leave them out) and their labels (``annotations/web*-a.jsonl``, ``-b``).
 Three sets, gathered separately from different searches:
 ``passages.jsonl`` (labels ``web-a``/``web-b``), ``passages-2.jsonl`` (``web2-*``) and
-``passages-3.jsonl`` (``web3-*``, rich in military moves, escalations and their look-alikes).
+``passages-3.jsonl`` (``web3-*``, rich in military moves, escalations and their look-alikes),
+``passages-4.jsonl`` (``web4-*``: war news, official statements, humanitarian updates and
+close look-alikes, gathered after the model stopped training on web text).
 
 None of them is trained on: ``make train`` must rebuild the committed artefact from a fresh
 clone and ``../shared`` alone, and these passages are not part of ``../shared``. Where a
@@ -24,7 +26,7 @@ from services.classify.model.dataset import DEFAULT_YEAR, Example, merge
 
 WEB_DIR = REPO.parent / "shared" / "eval" / "web"
 SETS = {"web": ("passages.jsonl", "test"), "web2": ("passages-2.jsonl", "test"),
-        "web3": ("passages-3.jsonl", "test")}
+        "web3": ("passages-3.jsonl", "test"), "web4": ("passages-4.jsonl", "test")}
 
 
 def _labels(name: str) -> dict[str, dict[str, Any]]:
@@ -70,8 +72,17 @@ SOURCES = REPO / "tests" / "data" / "classify" / "SOURCES.md"
 
 
 def write_sources(path: Path = SOURCES) -> int:
-    """Write the manifest of every stored page a passage was taken from; returns the count."""
-    rows = manifest()
+    """Write the manifest of every stored page a passage was taken from; returns the count.
+    Rows already listed stay listed when their passages are not in this checkout."""
+    found = manifest()
+    have = {pid for _which, pid, _url in found}
+    kept = []
+    if path.exists():
+        for line in path.read_text().splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) == 3 and cells[1].startswith("web-") and cells[1] not in have:
+                kept.append((cells[0], cells[1], cells[2]))
+    rows = sorted(kept + found, key=lambda r: (list(SETS).index(r[0]) if r[0] in SETS else 99,))
     lines = ["# Stored public web pages behind the web passages",
              "",
              "Passages (a headline and its first paragraphs, or one paragraph) of these pages, as",
