@@ -92,12 +92,13 @@ class Classifier:
 
 def _vetoed(label: Label, seg: Segments, reading: Reading, index: int) -> bool:
     """Where no rule trigger of ``label`` survived, whether what the model read is not the
-    label's news: "there were no injuries" after a strike, aid with no one it is for, an
-    escalation put as a warning or a possibility (``rules.guards``)."""
+    label's news: "there were no injuries" after a strike, harm with nothing that harms, aid
+    with no one it is for, an escalation put as a warning or a possibility (``rules.guards``)."""
     low = seg.lowered
+    if guards.lacks_context(label, low):
+        return True
     if label is Label.CIVILIAN_HARM:
         return NO_HARM.search(low) is not None
-    if guards.lacks_context(label, low):
         return True
     best, _ = reading.best_sentence(index)
     return best >= 0 and guards.hypothetical(label, low[seg.starts[best]:seg.ends[best]])
