@@ -14,6 +14,7 @@ that arrived after T (unix seconds).
 
 from __future__ import annotations
 
+import itertools
 import random
 import signal
 import statistics
@@ -189,14 +190,27 @@ _SYLLABLES = ["ka", "ro", "vel", "mi", "tan", "so", "dre", "lu", "pen", "ox", "a
               "bo", "gal", "ur", "zi", "fen", "ma", "to", "ri", "sha", "ve", "dun"]
 # Sentences written for these benchmarks: each sets off one of the labels.
 LABELLED = [
-    "Shelling of {p} killed {n} civilians and injured at least {m} more, the governor said.",
+    "Shelling in {p} killed {n} civilians and injured at least {m} more, the governor said.",
     "A drone strike on {p} hit an apartment block overnight, wounding {m} residents.",
     "The two sides exchanged {n} prisoners of war at the border near {p} on Sunday.",
-    "A new aid package worth $300m for air defence was announced for {p} by its allies.",
-    "Aid trucks carrying flour and medicine reached {p} through the southern crossing.",
+    "A new aid package for air defence was announced in {p} by its allies.",
+    "Aid trucks carrying flour and medicine arrived in {p} through the southern crossing.",
     "Troops massed near {p} as missile launches against the city intensified overnight.",
 ]
-PLACES = ["Marenko", "Velbrod", "Ostrava Nova", "Kalinth", "Dunmere", "Sorrel Bay", "Tarvik"]
+
+
+_TOWNS = itertools.count()
+
+
+def _town(k: int) -> str:
+    """The k-th town of the run, a pseudo-word no other update names: "Kasovo", "Roroivka"."""
+    syllables = []
+    while True:
+        k, digit = divmod(k, len(_SYLLABLES))
+        syllables.append(_SYLLABLES[digit])
+        if k == 0:
+            break
+    return ("".join(syllables) + ("ovo", "ivka", "sk", "burg")[len(syllables) % 4]).capitalize()
 
 
 def _pseudo_word(rng: random.Random) -> str:
@@ -205,14 +219,15 @@ def _pseudo_word(rng: random.Random) -> str:
 
 def update_texts(n: int, rng: random.Random, chars: int = 600) -> list[str]:
     """~600-character updates: one or two labelled sentences (two in three updates)
-    in pseudo-word filler, so that no two updates look alike to story grouping."""
+    in pseudo-word filler. Each update is an event of its own, as story grouping reads it:
+    its own town (a pseudo-word), counts and amount, so every labelled update alerts."""
     out = []
     for _ in range(n):
         parts: list[str] = []
         if rng.random() < 2 / 3:
+            town = _town(next(_TOWNS))
             for _ in range(rng.randint(1, 2)):
-                parts.append(rng.choice(LABELLED).format(p=rng.choice(PLACES), n=rng.randint(2, 90),
-                                                         m=rng.randint(2, 40)))
+                parts.append(rng.choice(LABELLED).format(p=town, n=rng.randint(2, 900), m=rng.randint(2, 400)))
         while sum(len(x) + 1 for x in parts) < chars:
             words = [_pseudo_word(rng) for _ in range(rng.randint(6, 14))]
             parts.insert(rng.randrange(len(parts) + 1), " ".join(words).capitalize() + ".")
