@@ -211,9 +211,11 @@ def tolls(text: str, swap: bool = False) -> dict[str, int]:
             continue
         if not any(stem in low for stem in _STEMS[name]):
             continue  # most texts name no toll: skip the number patterns
-        if name in _AND_OTHERS and (m := _AND_OTHERS[name].search(text)) and number(m.group(1)) > 0:
+        if name in _AND_OTHERS and " others" in low and (m := _AND_OTHERS[name].search(text)) and \
+                number(m.group(1)) > 0:
             out[name] = number(m.group(1)) + 1
-        for pattern in (_BEFORE[name], _AFTER[name], _INCLUDING.get(name)):
+        aside = _INCLUDING.get(name) if "including" in low or "among them" in low else None
+        for pattern in (_BEFORE[name], _AFTER[name], aside):
             for m in pattern.finditer(text) if pattern else ():
                 value = number(m.group(1))
                 if value > 0:
@@ -284,8 +286,8 @@ def compare(new: Profile, old: Profile) -> Verdict:
         score += 1.0
     elif kind and new.actors & old.actors:
         score += 0.5
-    arms = new.supplies & old.supplies
-    if Label.ESCALATION in shared and arms and new.actors & old.actors:
+    arms = new.supplies & old.supplies if Label.ESCALATION in shared and new.actors & old.actors else None
+    if arms:
         reasons.append("same arms: " + ", ".join(sorted(arms)))  # a permission or first use of one weapon
         score += 0.5
     common = {m for m in new.marks & old.marks if not m.isdigit() or int(m) >= 10} - \
