@@ -358,10 +358,13 @@ class DeliveryStore:
 
 def _delivery(row: Any) -> Delivery:
     # Rows this store wrote, typed by their columns: built without validating again
-    # (validation was a third of claiming a delivery).
+    # (validation was a third of claiming a delivery). Every field is given: for one left
+    # out, model_construct calls its default factory after inspecting the factory's
+    # signature, which for ``list`` parses its text signature on every call (pydantic 2.14).
     return Delivery.model_construct(
         id=row["id"], alert_id=row["alert_id"], subscription_id=row["subscription_id"],
         channel=row["channel"], status=row["status"], attempts=row["attempts"],
         last_status_code=row["last_status_code"], last_error=row["last_error"],
         latency_ms=row["latency_ms"], next_attempt_at=aware(row["next_attempt_at"]),
-        created_at=aware(row["created_at"]), delivered_at=aware(row["delivered_at"]))
+        created_at=aware(row["created_at"]), delivered_at=aware(row["delivered_at"]),
+        attempt_log=[])
